@@ -1,0 +1,247 @@
+"""The ``quartiere`` command: thin over the library; every QuartiereError is one line.
+
+``quartiere run``     execute a study's notebooks and render their reports
+``quartiere params``  show a notebook's declared parameters
+``quartiere list``    list the notebooks and the study's settings
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from quartiere.errors import ParameterError, QuartiereError
+
+DEFAULT_STUDY = "data/sample"
+
+
+def _parse_assignments(items: Sequence[str]) -> dict[str, Any]:
+    from quartiere.params import parse_value
+
+    out: dict[str, Any] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"write -p name=value, got {item!r}", parameter="-p")
+        out[name.strip()] = parse_value(value)
+    return out
+
+
+def _default_study() -> str:
+    if Path(DEFAULT_STUDY).is_dir():
+        return DEFAULT_STUDY
+    from quartiere.pipeline import NOTEBOOKS
+
+    return str(NOTEBOOKS.parent / DEFAULT_STUDY)
+
+
+class _RichProgress:
+    """Progress bars per notebook (cells done) driven by pipeline events from worker threads."""
+
+    def __init__(self, console: Any) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[status]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
+        self.tasks: dict[str, Any] = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, event: str, **info: Any) -> None:
+        with self.lock:
+            if event == "plan":
+                for job in info["jobs"]:
+                    import nbformat
+
+                    nb = nbformat.read(job.notebook, as_version=4)
+                    total = sum(1 for c in nb.cells if c.cell_type == "code") + 1
+                    self.tasks[job.name] = self.progress.add_task(job.name, total=total, status="waiting", start=False)
+            elif event == "start":
+                task = self.tasks[info["job"].name]
+                self.progress.start_task(task)
+                self.progress.update(task, status="running")
+            elif event == "cell":
+                self.progress.update(self.tasks[info["job"].name], completed=info["index"] + 1)
+            elif event == "done":
+                res = info["result"]
+                task = self.tasks[info["job"].name]
+                ok = res.status == "ok"
+                self.progress.update(
+                    task,
+                    completed=self.progress.tasks[task].total if ok else self.progress.tasks[task].completed,
+                    status="[green]ok[/]" if ok else "[red]failed[/]",
+                )
+                self.progress.stop_task(task)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from quartiere.pipeline import plan_run, read_params_file, run_study
+
+    console = Console(stderr=False, highlight=False)
+    params: dict[str, Any] = {}
+    if args.params:
+        params.update(read_params_file(args.params))
+    params.update(_parse_assignments(args.param))
+    langs = args.lang or None
+    plan_run(args.study, args.notebooks or None, params=params, lang=langs)  # fail before any kernel
+    reporter = _RichProgress(console)
+    with reporter.progress:
+        result = run_study(
+            args.study,
+            args.notebooks or None,
+            params=params,
+            jobs=args.jobs,
+            lang=langs,
+            pdf=args.pdf,
+            out=args.out,
+            progress=reporter,
+        )
+    table = Table(title=f"{result.study}: run {result.run_id}", show_lines=False)
+    for col in ("notebook", "lang", "status", "time", "outputs"):
+        table.add_column(col)
+    cwd = Path.cwd()
+
+    def rel(p: Path) -> str:
+        try:
+            return str(p.relative_to(cwd))
+        except ValueError:
+            return str(p)
+
+    for r in result.results:
+        status = "[green]ok[/]" if r.status == "ok" else "[red]failed[/]"
+        outs = " ".join(rel(p) for k, p in r.outputs.items() if k in {"html", "pdf"}) or "-"
+        if r.status != "ok":
+            outs = " ".join(rel(p) for p in r.outputs.values()) or "-"
+        table.add_row(r.notebook, r.lang, status, f"{r.duration:.1f}s", outs)
+    console.print(table)
+    for r in result.results:
+        if r.error:
+            console.print(f"[red]error:[/] {r.error}", highlight=False, soft_wrap=True)
+    console.print(f"reports: {rel(result.run_dir)}" + ("" if result.ok else "  (failed: 'latest' not moved)"))
+    console.print(f"manifest: {rel(result.manifest)}")
+    return 0 if result.ok else 1
+
+
+def _cmd_params(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from quartiere.params import params_frame, read_parameters
+    from quartiere.pipeline import find_notebooks
+
+    console = Console()
+    for path in find_notebooks(args.notebooks):
+        frame = params_frame(read_parameters(path))
+        table = Table(title=path.stem)
+        for col in frame.columns:
+            table.add_column(col)
+        for row in frame.itertuples(index=False):
+            table.add_row(*[str(v) for v in row])
+        console.print(table)
+    return 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    import nbformat
+    from rich.console import Console
+    from rich.table import Table
+
+    from quartiere.pipeline import NOTEBOOKS
+    from quartiere.study import load_study
+
+    console = Console()
+    study = load_study(args.study)
+    table = Table(title=f"notebooks ({NOTEBOOKS})")
+    table.add_column("notebook")
+    table.add_column("title")
+    table.add_column("in study.yml")
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        title = ""
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and cell.source.lstrip().startswith("# "):
+                tags = cell.metadata.get("tags", [])
+                if not tags or study.lang in tags:
+                    title = cell.source.lstrip()[2:].splitlines()[0]
+                    break
+        table.add_row(path.stem, title, "yes" if path.stem in study.notebooks else "")
+    console.print(table)
+    console.print(
+        f"study {study.name}: {study.title} · {len(study.districts)} districts · lang {study.lang} · "
+        f"privacy threshold {study.threshold}"
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and documentation)."""
+    parser = argparse.ArgumentParser(
+        prog="quartiere",
+        description="Quartiere: community research and participatory social planning.",
+    )
+    from quartiere import __version__
+
+    parser.add_argument("--version", action="version", version=f"quartiere {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="execute notebooks of a study and render their reports")
+    run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="e.g. 01 or 01-profile-community (default: all)")
+    run.add_argument("--study", default=None, help=f"study folder (default {DEFAULT_STUDY})")
+    run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                     help="set a parameter (value read as YAML: 5, 0.3, true, text)")
+    run.add_argument("--params", metavar="FILE.yml", help="parameters from a YAML file")
+    run.add_argument("--lang", action="append", choices=["it", "en"], help="report language; repeat for both")
+    run.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=True, help="also write PDF (default yes)")
+    run.add_argument("--jobs", type=int, default=None, help="notebooks at once (default: CPU count)")
+    run.add_argument("--out", default=None, help="reports folder (default reports/)")
+    run.set_defaults(func=_cmd_run)
+
+    params = sub.add_parser("params", help="show the parameters a notebook declares")
+    params.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
+    params.set_defaults(func=_cmd_params)
+
+    lst = sub.add_parser("list", help="list notebooks and the study's settings")
+    lst.add_argument("--study", default=None, help=f"study folder (default {DEFAULT_STUDY})")
+    lst.set_defaults(func=_cmd_list)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``quartiere`` command; returns the exit code.
+
+    Exit codes: 0 success, 1 a notebook failed, 2 a usage or input error (printed as one
+    line, no traceback), 130 interrupted.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "study", "unset") is None:
+        args.study = _default_study()
+    try:
+        return int(args.func(args) or 0)
+    except QuartiereError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `quartiere params 01 | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
