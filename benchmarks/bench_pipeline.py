@@ -37,13 +37,27 @@ def baseline(out: Path) -> float:
     for nb in _notebooks():
         executed = out / nb.name
         subprocess.run(
-            [str(BIN / "papermill"), str(nb), str(executed), "-p", "study", study, "-p", "lang", "it",
-             "--no-progress-bar", "-k", "python3"],
-            check=True, capture_output=True,
+            [
+                str(BIN / "papermill"),
+                str(nb),
+                str(executed),
+                "-p",
+                "study",
+                study,
+                "-p",
+                "lang",
+                "it",
+                "--no-progress-bar",
+                "-k",
+                "python3",
+            ],
+            check=True,
+            capture_output=True,
         )
         subprocess.run(
             [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
-            check=True, capture_output=True,
+            check=True,
+            capture_output=True,
         )
     return time.perf_counter() - t0
 
@@ -51,9 +65,19 @@ def baseline(out: Path) -> float:
 def ours(out: Path) -> float:
     t0 = time.perf_counter()
     subprocess.run(
-        [str(BIN / "quartiere"), "run", "--study", str(REPO / "data" / "sample"), "--no-pdf", "--lang", "it",
-         "--out", str(out)],
-        check=True, capture_output=True,
+        [
+            str(BIN / "quartiere"),
+            "run",
+            "--study",
+            str(REPO / "data" / "sample"),
+            "--no-pdf",
+            "--lang",
+            "it",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
     )
     return time.perf_counter() - t0
 

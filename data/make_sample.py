@@ -20,7 +20,9 @@ PARTS = ["profile", "survey", "interviews", "evaluation", "scenarios", "workshop
 
 
 def _load(part: str):
-    spec = importlib.util.spec_from_file_location(f"_gen_{part}", HERE / "generators" / f"{part}.py")
+    spec = importlib.util.spec_from_file_location(
+        f"_gen_{part}", HERE / "generators" / f"{part}.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

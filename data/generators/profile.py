@@ -23,24 +23,48 @@ SEED = 20261128
 # ERP units, ERP waiting list, assets per 1,000 residents
 DISTRICTS = [
     # name,            code,    pop,   tilt,  young, foreign, alone75, sw_fte, adi,  nido, erp, wait, assets
-    ("Serenella",       "999001", 38000, 0.00, 0.00, 0.090, 0.370, 5.8, 0.070, 0.38, 900, 240, 1.6),
+    ("Serenella", "999001", 38000, 0.00, 0.00, 0.090, 0.370, 5.8, 0.070, 0.38, 900, 240, 1.6),
     ("Borgo San Rocco", "999002", 16000, 0.15, 0.00, 0.050, 0.480, 3.4, 0.065, 0.30, 180, 45, 3.1),
-    ("Porto Lido",      "999003", 14000, -0.05, 0.05, 0.180, 0.380, 3.0, 0.060, 0.27, 220, 310, 1.4),
-    ("Villafranca",     "999004", 11000, -0.20, 0.35, 0.080, 0.340, 2.4, 0.080, 0.18, 120, 60, 1.2),
-    ("Montecerro",      "999005", 6000, 0.28, 0.00, 0.030, 0.490, 1.4, 0.040, 0.22, 40, 8, 1.5),
-    ("Campi Bassi",     "999006", 5000, 0.05, 0.05, 0.140, 0.360, 1.1, 0.050, 0.20, 30, 25, 0.8),
+    ("Porto Lido", "999003", 14000, -0.05, 0.05, 0.180, 0.380, 3.0, 0.060, 0.27, 220, 310, 1.4),
+    ("Villafranca", "999004", 11000, -0.20, 0.35, 0.080, 0.340, 2.4, 0.080, 0.18, 120, 60, 1.2),
+    ("Montecerro", "999005", 6000, 0.28, 0.00, 0.030, 0.490, 1.4, 0.040, 0.22, 40, 8, 1.5),
+    ("Campi Bassi", "999006", 5000, 0.05, 0.05, 0.140, 0.360, 1.1, 0.050, 0.20, 30, 25, 0.8),
 ]
 
 # Italy 2024, share of residents by 5-year band (ISTAT, rounded): 0-4 ... 95-99, 100+
 _ITALY_BANDS = np.array(
-    [3.7, 4.3, 4.7, 4.9, 5.0, 5.3, 5.6, 6.0, 6.8, 7.8, 8.2, 8.0, 7.1, 6.1, 5.5, 4.6, 3.7, 2.3,
-     0.9, 0.2, 0.02]
+    [
+        3.7,
+        4.3,
+        4.7,
+        4.9,
+        5.0,
+        5.3,
+        5.6,
+        6.0,
+        6.8,
+        7.8,
+        8.2,
+        8.0,
+        7.1,
+        6.1,
+        5.5,
+        4.6,
+        3.7,
+        2.3,
+        0.9,
+        0.2,
+        0.02,
+    ]
 )
 
 ASSET_TYPES = {
     # type: (weight, name patterns)
     "servizio_sociale": (1.0, ["Sportello sociale {c}", "Segretariato sociale {c}"]),
-    "parrocchia": (1.4, ["Parrocchia di San {s}", "Parrocchia di Santa {f}", "Caritas parrocchiale di {c}"]),
+    "parrocchia": (
+        1.4,
+        ["Parrocchia di San {s}", "Parrocchia di Santa {f}", "Caritas parrocchiale di {c}"],
+    ),
     "associazione": (2.0, ["Associazione {a}", "Circolo {a}", "Pro Loco {c}"]),
     "cooperativa_sociale": (1.0, ["Cooperativa sociale {a}", "Coop. {a} onlus"]),
     "volontariato": (1.5, ["AUSER {c}", "Volontari {a}", "Banco alimentare {c}"]),
@@ -50,10 +74,34 @@ ASSET_TYPES = {
 }
 _SAINTS = ["Rocco", "Michele", "Giuseppe", "Francesco", "Antonio", "Lorenzo", "Marco", "Pietro"]
 _SAINTS_F = ["Maria", "Lucia", "Chiara", "Anna", "Caterina", "Rita"]
-_ADJ = ["Insieme", "Il Ponte", "La Rete", "Arcobaleno", "Filo d'Argento", "La Quercia", "Il Faro",
-        "Mani Aperte", "Nuovi Orizzonti", "Sorrisi", "La Bottega", "Il Girasole", "Radici", "Tandem"]
-_STREETS = ["via Roma", "via Garibaldi", "piazza Matteotti", "via dei Mille", "corso Italia",
-            "via del Mare", "via della Chiesa", "viale Europa", "via dei Campi", "piazza del Popolo"]
+_ADJ = [
+    "Insieme",
+    "Il Ponte",
+    "La Rete",
+    "Arcobaleno",
+    "Filo d'Argento",
+    "La Quercia",
+    "Il Faro",
+    "Mani Aperte",
+    "Nuovi Orizzonti",
+    "Sorrisi",
+    "La Bottega",
+    "Il Girasole",
+    "Radici",
+    "Tandem",
+]
+_STREETS = [
+    "via Roma",
+    "via Garibaldi",
+    "piazza Matteotti",
+    "via dei Mille",
+    "corso Italia",
+    "via del Mare",
+    "via della Chiesa",
+    "viale Europa",
+    "via dei Campi",
+    "piazza del Popolo",
+]
 
 # Grid of boundary vertices (lon, lat) for the fictional district map (east is the sea).
 _XS = [12.90, 13.12, 13.34, 13.50, 13.62]
@@ -79,7 +127,7 @@ def _age_profile(tilt: float, young: float) -> np.ndarray:
     z = (ages - 42) / 30
     w = dens * np.exp(tilt * z)
     # young families: more children 0-12 and parents 30-44
-    w *= 1 + young * (np.exp(-((ages - 5) / 6) ** 2) + 0.7 * np.exp(-((ages - 37) / 7) ** 2))
+    w *= 1 + young * (np.exp(-(((ages - 5) / 6) ** 2)) + 0.7 * np.exp(-(((ages - 37) / 7) ** 2)))
     return w / w.sum()
 
 
@@ -127,8 +175,14 @@ def households(pop: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
         rows.append((code, name, families, round(residents / families, 2), one_person, alone))
     return pd.DataFrame(
         rows,
-        columns=["codice_comune", "comune", "famiglie", "componenti_medi", "famiglie_unipersonali",
-                 "persone_75_sole"],
+        columns=[
+            "codice_comune",
+            "comune",
+            "famiglie",
+            "componenti_medi",
+            "famiglie_unipersonali",
+            "persone_75_sole",
+        ],
     )
 
 

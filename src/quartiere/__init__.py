@@ -11,4 +11,12 @@ from quartiere.study import Study, load_study
 
 __version__ = "0.1.0"
 
-__all__ = ["QuartiereError", "QuartiereWarning", "Study", "__version__", "glue", "load_study", "read_glued"]
+__all__ = [
+    "QuartiereError",
+    "QuartiereWarning",
+    "Study",
+    "__version__",
+    "glue",
+    "load_study",
+    "read_glued",
+]

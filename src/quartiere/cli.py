@@ -44,7 +44,13 @@ class _RichProgress:
     """Progress bars per notebook (cells done) driven by pipeline events from worker threads."""
 
     def __init__(self, console: Any) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         self.progress = Progress(
             TextColumn("{task.description}"),
@@ -66,7 +72,9 @@ class _RichProgress:
 
                     nb = nbformat.read(job.notebook, as_version=4)
                     total = sum(1 for c in nb.cells if c.cell_type == "code") + 1
-                    self.tasks[job.name] = self.progress.add_task(job.name, total=total, status="waiting", start=False)
+                    self.tasks[job.name] = self.progress.add_task(
+                        job.name, total=total, status="waiting", start=False
+                    )
             elif event == "start":
                 task = self.tasks[info["job"].name]
                 self.progress.start_task(task)
@@ -79,7 +87,9 @@ class _RichProgress:
                 ok = res.status == "ok"
                 self.progress.update(
                     task,
-                    completed=self.progress.tasks[task].total if ok else self.progress.tasks[task].completed,
+                    completed=self.progress.tasks[task].total
+                    if ok
+                    else self.progress.tasks[task].completed,
                     status="[green]ok[/]" if ok else "[red]failed[/]",
                 )
                 self.progress.stop_task(task)
@@ -97,7 +107,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         params.update(read_params_file(args.params))
     params.update(_parse_assignments(args.param))
     langs = args.lang or None
-    plan_run(args.study, args.notebooks or None, params=params, lang=langs)  # fail before any kernel
+    plan_run(
+        args.study, args.notebooks or None, params=params, lang=langs
+    )  # fail before any kernel
     reporter = _RichProgress(console)
     with reporter.progress:
         result = run_study(
@@ -131,7 +143,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     for r in result.results:
         if r.error:
             console.print(f"[red]error:[/] {r.error}", highlight=False, soft_wrap=True)
-    console.print(f"reports: {rel(result.run_dir)}" + ("" if result.ok else "  (failed: 'latest' not moved)"))
+    console.print(
+        f"reports: {rel(result.run_dir)}" + ("" if result.ok else "  (failed: 'latest' not moved)")
+    )
     console.print(f"manifest: {rel(result.manifest)}")
     return 0 if result.ok else 1
 
@@ -199,14 +213,34 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="execute notebooks of a study and render their reports")
-    run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="e.g. 01 or 01-profile-community (default: all)")
+    run.add_argument(
+        "notebooks",
+        nargs="*",
+        metavar="NOTEBOOK",
+        help="e.g. 01 or 01-profile-community (default: all)",
+    )
     run.add_argument("--study", default=None, help=f"study folder (default {DEFAULT_STUDY})")
-    run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                     help="set a parameter (value read as YAML: 5, 0.3, true, text)")
+    run.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a parameter (value read as YAML: 5, 0.3, true, text)",
+    )
     run.add_argument("--params", metavar="FILE.yml", help="parameters from a YAML file")
-    run.add_argument("--lang", action="append", choices=["it", "en"], help="report language; repeat for both")
-    run.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=True, help="also write PDF (default yes)")
-    run.add_argument("--jobs", type=int, default=None, help="notebooks at once (default: CPU count)")
+    run.add_argument(
+        "--lang", action="append", choices=["it", "en"], help="report language; repeat for both"
+    )
+    run.add_argument(
+        "--pdf",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also write PDF (default yes)",
+    )
+    run.add_argument(
+        "--jobs", type=int, default=None, help="notebooks at once (default: CPU count)"
+    )
     run.add_argument("--out", default=None, help="reports folder (default reports/)")
     run.set_defaults(func=_cmd_run)
 

@@ -82,7 +82,9 @@ def glue(name: str, value: Any, *, display: bool = True) -> dict[str, Any]:
     {'application/x-quartiere-glue+json': {'name': 'montecerro.ageing_index', 'value': 363.2}}
     """
     if not isinstance(name, str) or not name or not all(c.isalnum() or c in "_." for c in name):
-        raise ParameterError(f"glue names use letters, digits, '_' and '.', got {name!r}", parameter="name")
+        raise ParameterError(
+            f"glue names use letters, digits, '_' and '.', got {name!r}", parameter="name"
+        )
     bundle = {GLUE_MIME: {"name": name, "value": _jsonable(value, name)}}
     if display:
         from IPython.display import display as _display
@@ -134,7 +136,9 @@ def read_glued(path: str | os.PathLike[str] | nbformat.NotebookNode) -> dict[str
         except FileNotFoundError:
             raise NotebookError("executed notebook not found", path=where) from None
         except Exception as exc:
-            raise NotebookError(f"not a readable notebook ({exc.__class__.__name__})", path=where) from None
+            raise NotebookError(
+                f"not a readable notebook ({exc.__class__.__name__})", path=where
+            ) from None
     out: dict[str, Any] = {}
     for cell in nb.cells:
         for output in cell.get("outputs", []):

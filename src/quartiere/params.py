@@ -124,7 +124,9 @@ def read_parameters(notebook: str | os.PathLike[str] | nbformat.NotebookNode) ->
             comments[tok.start[0]] = tok.string.lstrip("#").strip()
     specs = []
     for node in tree.body:
-        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value):
+        if not (
+            isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value
+        ):
             raise NotebookError(
                 f"parameters cell, line {node.lineno}: declare parameters as "
                 "'name: type = value  # help'",
@@ -148,7 +150,9 @@ def read_parameters(notebook: str | os.PathLike[str] | nbformat.NotebookNode) ->
             else:
                 choices = tuple(c.strip() for c in m.group(1).split("|"))
         specs.append(
-            ParamSpec(node.target.id, ast.unparse(node.annotation), default, text, choices, choices_from)
+            ParamSpec(
+                node.target.id, ast.unparse(node.annotation), default, text, choices, choices_from
+            )
         )
     return specs
 
@@ -265,14 +269,22 @@ def validate_params(
         if spec is None:
             close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.5)
             hint = f"did you mean {close[0]!r}?" if close else f"it has: {', '.join(by_name)}"
-            raise ParameterError(f"notebook {notebook} has no such parameter; {hint}", parameter=name)
+            raise ParameterError(
+                f"notebook {notebook} has no such parameter; {hint}", parameter=name
+            )
         value = _coerce(spec, value, notebook)
         allowed: tuple[Any, ...] | None = spec.choices
         if spec.choices_from is not None:
             allowed = tuple(getattr(study, spec.choices_from, ())) if study is not None else None
         if allowed is not None and value is not None and value not in allowed:
-            close = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1, cutoff=0.5)
-            hint = f"did you mean {close[0]!r}?" if close else f"choose one of: {', '.join(map(str, allowed))}"
+            close = difflib.get_close_matches(
+                str(value), [str(a) for a in allowed], n=1, cutoff=0.5
+            )
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else f"choose one of: {', '.join(map(str, allowed))}"
+            )
             what = f"the study's {spec.choices_from}" if spec.choices_from else "the allowed values"
             raise ParameterError(f"{value!r} is not one of {what}; {hint}", parameter=name)
         out[name] = value
@@ -294,7 +306,9 @@ def params_frame(specs: list[ParamSpec]) -> pd.DataFrame:
                 "name": s.name,
                 "type": s.type,
                 "default": repr(s.default) if isinstance(s.default, (list, dict)) else s.default,
-                "choices": "|".join(s.choices) if s.choices else (f"@{s.choices_from}" if s.choices_from else ""),
+                "choices": "|".join(s.choices)
+                if s.choices
+                else (f"@{s.choices_from}" if s.choices_from else ""),
                 "help": s.help,
             }
             for s in specs

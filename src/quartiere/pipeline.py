@@ -19,7 +19,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +33,7 @@ from quartiere.errors import NotebookError, ParameterError, QuartiereError, Sche
 from quartiere.notebook import read_glued
 from quartiere.params import ParamSpec, read_parameters, validate_params
 from quartiere.report import manifest as _manifest
-from quartiere.report.i18n import LANGS, check_lang
+from quartiere.report.i18n import check_lang
 from quartiere.study import Study, load_study
 
 __all__ = [
@@ -66,7 +66,9 @@ _NUMBERED = re.compile(r"^\d\d-[\w-]+\.ipynb$")
 _render_lock = threading.Lock()
 
 
-def find_notebooks(names: Sequence[str] | None = None, *, directory: Path | None = None) -> list[Path]:
+def find_notebooks(
+    names: Sequence[str] | None = None, *, directory: Path | None = None
+) -> list[Path]:
     """Resolve notebook names to files in ``notebooks/``.
 
     Parameters
@@ -102,11 +104,17 @@ def find_notebooks(names: Sequence[str] | None = None, *, directory: Path | None
             out.append(p.resolve())
             continue
         stem = p.name.removesuffix(".ipynb")
-        hits = [a for a in available if a.stem == stem] or [a for a in available if a.stem.startswith(stem + "-")]
+        hits = [a for a in available if a.stem == stem] or [
+            a for a in available if a.stem.startswith(stem + "-")
+        ]
         if len(hits) != 1:
             stems = [a.stem for a in directory.glob("*.ipynb")]
             close = difflib.get_close_matches(stem, stems, n=1, cutoff=0.4)
-            hint = f"did you mean {close[0]!r}?" if close else f"available: {', '.join(a.stem for a in available)}"
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else f"available: {', '.join(a.stem for a in available)}"
+            )
             what = "matches several notebooks" if hits else "no such notebook"
             raise ParameterError(f"{what} {name!r}; {hint}", parameter="notebook")
         out.append(hits[0])
@@ -306,13 +314,17 @@ def plan_run(
     common = {k: v for k, v in params.items() if k not in per_nb}
     for name in common:
         if name in {"study", "lang"}:
-            raise ParameterError(f"set {name!r} with --{name}, not as a notebook parameter", parameter=name)
+            raise ParameterError(
+                f"set {name!r} with --{name}, not as a notebook parameter", parameter=name
+            )
         if not any(name in {s.name for s in sp} for sp in specs.values()):
             every = sorted({s.name for sp in specs.values() for s in sp} - {"study", "lang"})
             close = difflib.get_close_matches(name, every, n=1, cutoff=0.5)
             hint = f"did you mean {close[0]!r}?" if close else f"declared: {', '.join(every)}"
             which = ", ".join(p.stem for p in paths)
-            raise ParameterError(f"no selected notebook ({which}) declares it; {hint}", parameter=name)
+            raise ParameterError(
+                f"no selected notebook ({which}) declares it; {hint}", parameter=name
+            )
     jobs = []
     for path in paths:
         declared = {s.name for s in specs[path]}
@@ -327,7 +339,11 @@ def plan_run(
                 path=study.config_path,
                 key=f"notebooks.{path.stem}.{bad}",
             )
-        values = {**from_study, **{k: v for k, v in common.items() if k in declared}, **per_nb.get(path.stem, {})}
+        values = {
+            **from_study,
+            **{k: v for k, v in common.items() if k in declared},
+            **per_nb.get(path.stem, {}),
+        }
         checked = validate_params(specs[path], values, notebook=path.stem, study=study)
         for code in _langs(lang, study):
             final = dict(checked)
@@ -347,7 +363,12 @@ def _kernel_start_failed(exc: BaseException) -> bool:
     text = f"{exc.__class__.__name__}: {exc}"
     return any(
         s in text
-        for s in ("Kernel died before replying", "Address already in use", "Kernel didn't respond", "TimeoutError")
+        for s in (
+            "Kernel died before replying",
+            "Address already in use",
+            "Kernel didn't respond",
+            "TimeoutError",
+        )
     )
 
 
@@ -369,7 +390,7 @@ def _kernel_manager_class(log: Path) -> type:
             super().__init__(**kwargs)
 
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-            self._quartiere_log = open(log, "ab")  # noqa: SIM115 - closed in cleanup_resources
+            self._quartiere_log = open(log, "ab")
             kw.setdefault("stdout", self._quartiere_log)
             kw.setdefault("stderr", self._quartiere_log)
             await super()._async_launch_kernel(kernel_cmd, **kw)
@@ -429,14 +450,18 @@ def _execute(job: Job, out: Path, progress: ProgressFn, retries: int = 2) -> Non
             number = _source_cell_number(out, exc.cell_index)
             detail = str(exc.evalue).splitlines()[0] if exc.evalue else ""
             raise NotebookError(
-                f"notebook {job.notebook.stem} ({job.lang}), cell {number}: {exc.ename}: {detail}".rstrip(": ")
+                f"notebook {job.notebook.stem} ({job.lang}), cell {number}: {exc.ename}: {detail}".rstrip(
+                    ": "
+                )
             ) from None
         except Exception as exc:
             if attempt < retries and not state["started"] and _kernel_start_failed(exc):
                 time.sleep(0.5 * (attempt + 1))
                 continue
             raise NotebookError(
-                f"notebook {job.notebook.stem} ({job.lang}): {exc.__class__.__name__}: {exc}".splitlines()[0]
+                f"notebook {job.notebook.stem} ({job.lang}): {exc.__class__.__name__}: {exc}".splitlines()[
+                    0
+                ]
             ) from None
 
 
@@ -466,8 +491,16 @@ def _run_job(
         if klog.exists():
             outputs["kernel_log"] = klog.replace(work / f"FAILED-{klog.name}")
         res = NotebookResult(
-            job.notebook.stem, job.lang, "failed", time.perf_counter() - t0, dict(job.parameters),
-            outputs, str(exc), {}, started, _now(),
+            job.notebook.stem,
+            job.lang,
+            "failed",
+            time.perf_counter() - t0,
+            dict(job.parameters),
+            outputs,
+            str(exc),
+            {},
+            started,
+            _now(),
         )
         progress("done", job=job, result=res)
         return res
@@ -486,19 +519,43 @@ def _run_job(
     outputs: dict[str, Path] = {"ipynb": ipynb}
     try:
         with _render_lock:
-            outputs["html"] = render_html(ipynb, work / f"{job.name}.html", lang=job.lang, cover=cover, provenance=provenance)
+            outputs["html"] = render_html(
+                ipynb, work / f"{job.name}.html", lang=job.lang, cover=cover, provenance=provenance
+            )
             if pdf:
-                outputs["pdf"] = render_pdf(ipynb, work / f"{job.name}.pdf", lang=job.lang, cover=cover, provenance=provenance)
+                outputs["pdf"] = render_pdf(
+                    ipynb,
+                    work / f"{job.name}.pdf",
+                    lang=job.lang,
+                    cover=cover,
+                    provenance=provenance,
+                )
     except QuartiereError as exc:
         res = NotebookResult(
-            job.notebook.stem, job.lang, "failed", time.perf_counter() - t0, dict(job.parameters),
-            outputs, f"notebook {job.notebook.stem} ({job.lang}): rendering failed: {exc}", glued, started, _now(),
+            job.notebook.stem,
+            job.lang,
+            "failed",
+            time.perf_counter() - t0,
+            dict(job.parameters),
+            outputs,
+            f"notebook {job.notebook.stem} ({job.lang}): rendering failed: {exc}",
+            glued,
+            started,
+            _now(),
         )
         progress("done", job=job, result=res)
         return res
     res = NotebookResult(
-        job.notebook.stem, job.lang, "ok", time.perf_counter() - t0, dict(job.parameters), outputs, None,
-        glued, started, finished,
+        job.notebook.stem,
+        job.lang,
+        "ok",
+        time.perf_counter() - t0,
+        dict(job.parameters),
+        outputs,
+        None,
+        glued,
+        started,
+        finished,
     )
     progress("done", job=job, result=res)
     return res
@@ -601,7 +658,15 @@ def run_study(
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="quartiere") as pool:
             futures = [
-                pool.submit(_run_job, job, work, study, pdf=pdf, progress=progress, base_provenance=base_provenance)
+                pool.submit(
+                    _run_job,
+                    job,
+                    work,
+                    study,
+                    pdf=pdf,
+                    progress=progress,
+                    base_provenance=base_provenance,
+                )
                 for job in planned
             ]
             for fut in as_completed(futures):
@@ -634,7 +699,8 @@ def run_study(
                 "duration_s": round(r.duration, 3),
                 "error": r.error,
                 "outputs": {
-                    kind: {"path": p.name, "sha256": _manifest.file_sha256(p)} for kind, p in r.outputs.items()
+                    kind: {"path": p.name, "sha256": _manifest.file_sha256(p)}
+                    for kind, p in r.outputs.items()
                 },
                 "glued": r.glued,
             }
@@ -645,8 +711,16 @@ def run_study(
     os.rename(work, final)
     results = [
         NotebookResult(
-            r.notebook, r.lang, r.status, r.duration, r.parameters,
-            {k: final / p.name for k, p in r.outputs.items()}, r.error, r.glued, r.started, r.finished,
+            r.notebook,
+            r.lang,
+            r.status,
+            r.duration,
+            r.parameters,
+            {k: final / p.name for k, p in r.outputs.items()},
+            r.error,
+            r.glued,
+            r.started,
+            r.finished,
         )
         for r in results
     ]
@@ -663,5 +737,3 @@ def _jsonable(obj: Any) -> Any:
     if isinstance(obj, (list, tuple)):
         return [_jsonable(v) for v in obj]
     return obj
-
-

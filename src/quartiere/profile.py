@@ -157,7 +157,9 @@ def read_population(path: str | os.PathLike[str]) -> pd.DataFrame:
     ages = raw["eta"].astype(int)
     if (ages > 120).any():
         i = int(np.flatnonzero((ages > 120).to_numpy())[0])
-        raise DataFileError(f"age {ages.iloc[i]} is outside 0-120", path=path, row=i + 1, column="eta")
+        raise DataFileError(
+            f"age {ages.iloc[i]} is outside 0-120", path=path, row=i + 1, column="eta"
+        )
     if "totale" in raw.columns:
         diff = raw["totale"] != raw["maschi"] + raw["femmine"]
         if diff.any():
@@ -209,7 +211,10 @@ def read_foreign(path: str | os.PathLike[str]) -> pd.DataFrame:
     _check_counts(raw, ["totale"], path)
     _check_unique(raw, ["comune"], path)
     return pd.DataFrame(
-        {"district": raw["comune"].astype(str).str.strip(), "foreign_residents": raw["totale"].astype("int64")}
+        {
+            "district": raw["comune"].astype(str).str.strip(),
+            "foreign_residents": raw["totale"].astype("int64"),
+        }
     )
 
 
@@ -286,7 +291,9 @@ def read_services(path: str | os.PathLike[str], *, sheet: str | int | None = Non
     _require(raw, ["Comune", *_SERVICE_COLUMNS], path)
     _check_counts(raw, list(_SERVICE_COLUMNS), path)
     _check_unique(raw, ["Comune"], path)
-    out = raw[["Comune", *_SERVICE_COLUMNS]].rename(columns={"Comune": "district", **_SERVICE_COLUMNS})
+    out = raw[["Comune", *_SERVICE_COLUMNS]].rename(
+        columns={"Comune": "district", **_SERVICE_COLUMNS}
+    )
     out["district"] = out["district"].astype(str).str.strip()
     out["social_workers_fte"] = out["social_workers_fte"].astype(float)
     for c in list(_SERVICE_COLUMNS.values())[1:]:
@@ -323,7 +330,9 @@ def read_assets(path: str | os.PathLike[str]) -> pd.DataFrame:
         bad = raw[c].notna() & pd.to_numeric(raw[c], errors="coerce").isna()
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataFileError(f"{_show(raw[c].iloc[i])} is not a coordinate", path=path, row=i + 1, column=c)
+            raise DataFileError(
+                f"{_show(raw[c].iloc[i])} is not a coordinate", path=path, row=i + 1, column=c
+            )
     return pd.DataFrame(
         {
             "name": raw["nome"].astype(str).str.strip(),
@@ -377,7 +386,9 @@ class Profile:
     districts: tuple[str, ...] = ()
 
 
-def _check_districts(frame: pd.DataFrame, districts: tuple[str, ...], path: Path, column: str) -> None:
+def _check_districts(
+    frame: pd.DataFrame, districts: tuple[str, ...], path: Path, column: str
+) -> None:
     unknown = ~frame["district"].isin(districts)
     if unknown.any():
         i = int(np.flatnonzero(unknown.to_numpy())[0])
@@ -432,7 +443,9 @@ def load_profile(study: Any) -> Profile:
             missing = [d for d in districts if d not in set(frame["district"])]
             if missing:
                 raise DataFileError(f"no rows for {', '.join(missing)}", path=study.file(key))
-    return Profile(boundaries=read_boundaries(study.file("boundaries")), districts=districts, **frames)
+    return Profile(
+        boundaries=read_boundaries(study.file("boundaries")), districts=districts, **frames
+    )
 
 
 def age_bands(age: pd.Series | np.ndarray, width: int = 5, top: int = 85) -> pd.Categorical:
@@ -522,7 +535,8 @@ def age_pyramid_chart(pyramid: pd.DataFrame, *, lang: str, title: str | None = N
                 "sex_label:N",
                 title=t("chart.sex", lang),
                 scale=alt.Scale(
-                    domain=[t("chart.sex_f", lang), t("chart.sex_m", lang)], range=[PALETTE[3], PALETTE[0]]
+                    domain=[t("chart.sex_f", lang), t("chart.sex_m", lang)],
+                    range=[PALETTE[3], PALETTE[0]],
                 ),
             ),
             tooltip=[
@@ -574,15 +588,19 @@ def district_indicators(profile: Profile, *, total: str | None = None) -> pd.Dat
     """
     pop = profile.population
     districts = list(profile.districts) or list(dict.fromkeys(pop["district"]))
-    counts = pd.DataFrame(
-        {
-            "residents": pop.groupby("district", sort=False)["population"].sum(),
-            "age_0_14": _sum_by(pop, pop["age"] <= 14),
-            "age_15_64": _sum_by(pop, pop["age"].between(15, 64)),
-            "age_65_plus": _sum_by(pop, pop["age"] >= 65),
-            "age_75_plus": _sum_by(pop, pop["age"] >= 75),
-        }
-    ).reindex(districts).fillna(0)
+    counts = (
+        pd.DataFrame(
+            {
+                "residents": pop.groupby("district", sort=False)["population"].sum(),
+                "age_0_14": _sum_by(pop, pop["age"] <= 14),
+                "age_15_64": _sum_by(pop, pop["age"].between(15, 64)),
+                "age_65_plus": _sum_by(pop, pop["age"] >= 65),
+                "age_75_plus": _sum_by(pop, pop["age"] >= 75),
+            }
+        )
+        .reindex(districts)
+        .fillna(0)
+    )
     counts = counts.join(profile.foreign.set_index("district")["foreign_residents"])
     counts = counts.join(profile.households.set_index("district")[["households", "alone_75"]])
     counts = counts.join(profile.services.set_index("district")["housing_waiting_list"])
@@ -598,7 +616,9 @@ def district_indicators(profile: Profile, *, total: str | None = None) -> pd.Dat
             "age_65_plus": c["age_65_plus"].astype("int64").to_numpy(),
             "age_75_plus": c["age_75_plus"].astype("int64").to_numpy(),
             "ageing_index": (c["age_65_plus"] / c["age_0_14"] * 100).to_numpy(),
-            "dependency_index": ((c["age_0_14"] + c["age_65_plus"]) / c["age_15_64"] * 100).to_numpy(),
+            "dependency_index": (
+                (c["age_0_14"] + c["age_65_plus"]) / c["age_15_64"] * 100
+            ).to_numpy(),
             "foreign_residents": c["foreign_residents"].astype("int64").to_numpy(),
             "foreign_share": (c["foreign_residents"] / c["residents"]).to_numpy(),
             "households": c["households"].astype("int64").to_numpy(),
@@ -684,7 +704,17 @@ def standards_coverage(
             rows.append((district, service, s, b, value, std, target, bool(meets), gap))
     return pd.DataFrame(
         rows,
-        columns=["district", "service", "supply", "base", "value", "standard", "target", "meets_standard", "gap"],
+        columns=[
+            "district",
+            "service",
+            "supply",
+            "base",
+            "value",
+            "standard",
+            "target",
+            "meets_standard",
+            "gap",
+        ],
     )
 
 
@@ -712,7 +742,9 @@ def asset_inventory(assets: pd.DataFrame, population: pd.DataFrame) -> pd.DataFr
     districts = list(residents.index)
     types = sorted(assets["type"].unique())
     counts = (
-        assets.groupby(["district", "type"]).size().reindex(
+        assets.groupby(["district", "type"])
+        .size()
+        .reindex(
             pd.MultiIndex.from_product([districts, types], names=["district", "type"]), fill_value=0
         )
     )
@@ -854,7 +886,9 @@ def strengths_weaknesses(
     check_lang(lang)
     ind = indicators.set_index("district")
     if average not in ind.index:
-        raise ParameterError(f"no row {average!r} in indicators (use total=...)", parameter="average")
+        raise ParameterError(
+            f"no row {average!r} in indicators (use total=...)", parameter="average"
+        )
     amb = ind.loc[average]
     dens = density.set_index("district")
     amb_density = dens["n"].sum() / dens["residents"].sum() * 1000
@@ -882,26 +916,104 @@ def strengths_weaknesses(
             rows.append((d, "strength" if ok else "weakness", row.service, text))
         r = ind.loc[d]
         if r["ageing_index"] > 1.2 * amb["ageing_index"]:
-            rows.append((d, "weakness", "ageing", t("finding.ageing_high", lang, value=num(r["ageing_index"]), average=num(amb["ageing_index"]))))
+            rows.append(
+                (
+                    d,
+                    "weakness",
+                    "ageing",
+                    t(
+                        "finding.ageing_high",
+                        lang,
+                        value=num(r["ageing_index"]),
+                        average=num(amb["ageing_index"]),
+                    ),
+                )
+            )
         elif r["ageing_index"] < 0.8 * amb["ageing_index"]:
-            rows.append((d, "strength", "ageing", t("finding.ageing_low", lang, value=num(r["ageing_index"]), average=num(amb["ageing_index"]))))
+            rows.append(
+                (
+                    d,
+                    "strength",
+                    "ageing",
+                    t(
+                        "finding.ageing_low",
+                        lang,
+                        value=num(r["ageing_index"]),
+                        average=num(amb["ageing_index"]),
+                    ),
+                )
+            )
         if r["alone_75_share"] > 1.1 * amb["alone_75_share"]:
-            rows.append((d, "weakness", "isolation", t("finding.alone_high", lang, value=pct(r["alone_75_share"]), average=pct(amb["alone_75_share"]))))
+            rows.append(
+                (
+                    d,
+                    "weakness",
+                    "isolation",
+                    t(
+                        "finding.alone_high",
+                        lang,
+                        value=pct(r["alone_75_share"]),
+                        average=pct(amb["alone_75_share"]),
+                    ),
+                )
+            )
         if r["foreign_share"] > 1.5 * amb["foreign_share"]:
-            rows.append((d, "weakness", "integration", t("finding.foreign_high", lang, value=pct(r["foreign_share"]), average=pct(amb["foreign_share"]))))
+            rows.append(
+                (
+                    d,
+                    "weakness",
+                    "integration",
+                    t(
+                        "finding.foreign_high",
+                        lang,
+                        value=pct(r["foreign_share"]),
+                        average=pct(amb["foreign_share"]),
+                    ),
+                )
+            )
         if r["waiting_per_1000"] > 1.5 * amb["waiting_per_1000"]:
-            rows.append((d, "weakness", "housing", t("finding.waiting_high", lang, value=num(r["waiting_per_1000"]), average=num(amb["waiting_per_1000"]))))
+            rows.append(
+                (
+                    d,
+                    "weakness",
+                    "housing",
+                    t(
+                        "finding.waiting_high",
+                        lang,
+                        value=num(r["waiting_per_1000"]),
+                        average=num(amb["waiting_per_1000"]),
+                    ),
+                )
+            )
         if d in dens.index:
             v = dens.at[d, "per_1000"]
             if v > 1.3 * amb_density:
-                rows.append((d, "strength", "assets", t("finding.assets_high", lang, value=num(v), average=num(amb_density))))
+                rows.append(
+                    (
+                        d,
+                        "strength",
+                        "assets",
+                        t("finding.assets_high", lang, value=num(v), average=num(amb_density)),
+                    )
+                )
             elif v < 0.7 * amb_density:
-                rows.append((d, "weakness", "assets", t("finding.assets_low", lang, value=num(v), average=num(amb_density))))
+                rows.append(
+                    (
+                        d,
+                        "weakness",
+                        "assets",
+                        t("finding.assets_low", lang, value=num(v), average=num(amb_density)),
+                    )
+                )
     out = pd.DataFrame(rows, columns=["district", "kind", "indicator", "text"])
     order = {d: i for i, d in enumerate(ind.index)}
     out["_d"] = out["district"].map(order)
     out["_k"] = (out["kind"] == "strength").astype(int)
-    return out.sort_values(["_d", "_k"], kind="stable").drop(columns=["_d", "_k"]).reset_index(drop=True)
+    return (
+        out.sort_values(["_d", "_k"], kind="stable")
+        .drop(columns=["_d", "_k"])
+        .reset_index(drop=True)
+    )
 
 
 # --- presentation: report tables and charts for notebook 01 -------------------------------
@@ -947,13 +1059,27 @@ def coverage_table(coverage: pd.DataFrame, *, lang: str) -> Any:
 
     shown = coverage.assign(
         service_label=coverage["service"].map(
-            {"social_workers": t("service.social_workers", lang), "nido": t("service.nido", lang), "adi": t("service.adi", lang)}
+            {
+                "social_workers": t("service.social_workers", lang),
+                "nido": t("service.nido", lang),
+                "adi": t("service.adi", lang),
+            }
         ),
         measure=coverage["service"].map(
-            {"social_workers": t("coverage.sw_measure", lang), "nido": t("coverage.nido_measure", lang), "adi": t("coverage.adi_measure", lang)}
+            {
+                "social_workers": t("coverage.sw_measure", lang),
+                "nido": t("coverage.nido_measure", lang),
+                "adi": t("coverage.adi_measure", lang),
+            }
         ),
-        value_shown=np.where(coverage["service"] == "social_workers", coverage["value"], coverage["value"] * 100),
-        standard_shown=np.where(coverage["service"] == "social_workers", coverage["standard"], coverage["standard"] * 100),
+        value_shown=np.where(
+            coverage["service"] == "social_workers", coverage["value"], coverage["value"] * 100
+        ),
+        standard_shown=np.where(
+            coverage["service"] == "social_workers",
+            coverage["standard"],
+            coverage["standard"] * 100,
+        ),
     )
     cols = {
         "district": (t("chart.district", lang), "text"),
@@ -967,7 +1093,9 @@ def coverage_table(coverage: pd.DataFrame, *, lang: str) -> Any:
     return table(shown, caption=t("profile.coverage_title", lang), columns=cols, lang=lang)
 
 
-def coverage_chart(coverage: pd.DataFrame, *, service: str, lang: str, focus: str | None = None) -> alt.Chart:
+def coverage_chart(
+    coverage: pd.DataFrame, *, service: str, lang: str, focus: str | None = None
+) -> alt.Chart:
     """Bars of one service's coverage by district with the standard as a dashed line.
 
     Examples
@@ -1010,7 +1138,11 @@ def findings_table(findings: pd.DataFrame, *, lang: str, caption: str | None = N
     """
     from quartiere.report.tables import table
 
-    shown = findings.assign(kind_label=findings["kind"].map({"strength": t("profile.strength", lang), "weakness": t("profile.weakness", lang)}))
+    shown = findings.assign(
+        kind_label=findings["kind"].map(
+            {"strength": t("profile.strength", lang), "weakness": t("profile.weakness", lang)}
+        )
+    )
     cols = {
         "district": (t("chart.district", lang), "text"),
         "kind_label": (t("profile.kind", lang), "text"),
@@ -1030,7 +1162,9 @@ def need_table(needs: pd.DataFrame, *, lang: str) -> Any:
     """
     from quartiere.report.tables import table
 
-    shown = needs.sort_values("rank").assign(need_label=needs["top_need"].map(lambda k: t(f"need.{k}", lang)))
+    shown = needs.sort_values("rank").assign(
+        need_label=needs["top_need"].map(lambda k: t(f"need.{k}", lang))
+    )
     cols = {
         "rank": (t("profile.need_rank", lang), "int"),
         "district": (t("chart.district", lang), "text"),
@@ -1080,7 +1214,9 @@ def assets_table(inventory: pd.DataFrame, density: pd.DataFrame, *, lang: str) -
     """
     from quartiere.report.tables import table
 
-    wide = inventory.pivot(index="district", columns="type", values="n").reindex(density["district"])
+    wide = inventory.pivot(index="district", columns="type", values="n").reindex(
+        density["district"]
+    )
     wide = wide.reset_index().merge(density[["district", "n", "per_1000"]], on="district")
     cols = {"district": (t("chart.district", lang), "text")}
     for typ in [c for c in wide.columns if c not in {"district", "n", "per_1000"}]:
@@ -1106,7 +1242,9 @@ def assets_map(boundaries: dict[str, Any], assets: pd.DataFrame, *, lang: str) -
 
     pts = assets.dropna(subset=["lat", "lon"])
     pts = pts.assign(
-        type_label=pts["type"].map(lambda k: t(f"asset.{k}", lang) if f"asset.{k}" in _catalog() else k)
+        type_label=pts["type"].map(
+            lambda k: t(f"asset.{k}", lang) if f"asset.{k}" in _catalog() else k
+        )
     )
     return points_map(
         boundaries,

@@ -67,7 +67,9 @@ class _StudyConfig(BaseModel):
         return v
 
 
-def schema_error(exc: ValidationError, path: Path, model: type[BaseModel], prefix: str = "") -> SchemaError:
+def schema_error(
+    exc: ValidationError, path: Path, model: type[BaseModel], prefix: str = ""
+) -> SchemaError:
     """Turn the first pydantic error into a one-line :class:`SchemaError` naming the key.
 
     Parameters
@@ -272,7 +274,9 @@ def load_study(path: str | os.PathLike[str]) -> Study:
     config = config.resolve()
     if not config.exists():
         where = "folder" if p.suffix not in {".yml", ".yaml"} else "file"
-        raise SchemaError(f"no study.yml here ({where} {p}); create one with 'quartiere new-study'", path=config)
+        raise SchemaError(
+            f"no study.yml here ({where} {p}); create one with 'quartiere new-study'", path=config
+        )
     try:
         raw = yaml.safe_load(config.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -294,16 +298,24 @@ def load_study(path: str | os.PathLike[str]) -> Study:
     for key, rel in cfg.files.items():
         fp = (root / rel).resolve()
         if not fp.exists():
-            raise SchemaError(f"input file {rel!r} does not exist in {root}", path=config, key=f"files.{key}")
+            raise SchemaError(
+                f"input file {rel!r} does not exist in {root}", path=config, key=f"files.{key}"
+            )
         files[key] = fp
     names_file = None
     if cfg.privacy.names_file:
         names_file = (root / cfg.privacy.names_file).resolve()
         if not names_file.exists():
             raise SchemaError(
-                f"names file {cfg.privacy.names_file!r} does not exist", path=config, key="privacy.names_file"
+                f"names file {cfg.privacy.names_file!r} does not exist",
+                path=config,
+                key="privacy.names_file",
             )
-    sections = {name: MappingProxyType(dict(getattr(cfg, name))) for name in DOMAIN_SECTIONS if getattr(cfg, name)}
+    sections = {
+        name: MappingProxyType(dict(getattr(cfg, name)))
+        for name in DOMAIN_SECTIONS
+        if getattr(cfg, name)
+    }
     return Study(
         root=root,
         name=root.name,

@@ -41,12 +41,18 @@ def _write(study_dir, text):
 def test_unknown_key_gets_did_you_mean(study_copy):
     text = (study_copy / "study.yml").read_text(encoding="utf-8").replace("privacy:", "privacyy:")
     _write(study_copy, text)
-    with pytest.raises(SchemaError, match=r"study.yml, key 'privacyy': unknown key; did you mean 'privacy'\?"):
+    with pytest.raises(
+        SchemaError, match=r"study.yml, key 'privacyy': unknown key; did you mean 'privacy'\?"
+    ):
         load_study(study_copy)
 
 
 def test_wrong_type_names_the_key(study_copy):
-    text = (study_copy / "study.yml").read_text(encoding="utf-8").replace("threshold: 5", "threshold: five")
+    text = (
+        (study_copy / "study.yml")
+        .read_text(encoding="utf-8")
+        .replace("threshold: 5", "threshold: five")
+    )
     _write(study_copy, text)
     with pytest.raises(SchemaError, match=r"key 'privacy.threshold'"):
         load_study(study_copy)
@@ -54,7 +60,9 @@ def test_wrong_type_names_the_key(study_copy):
 
 def test_missing_input_file_is_named(study_copy):
     (study_copy / "assets.csv").unlink()
-    with pytest.raises(SchemaError, match=r"key 'files.assets': input file 'assets.csv' does not exist"):
+    with pytest.raises(
+        SchemaError, match=r"key 'files.assets': input file 'assets.csv' does not exist"
+    ):
         load_study(study_copy)
 
 
@@ -77,7 +85,11 @@ def test_no_study_yml(tmp_path):
 
 
 def test_duplicate_district(study_copy):
-    text = (study_copy / "study.yml").read_text(encoding="utf-8").replace("  - Campi Bassi", "  - Campi Bassi\n  - Montecerro")
+    text = (
+        (study_copy / "study.yml")
+        .read_text(encoding="utf-8")
+        .replace("  - Campi Bassi", "  - Campi Bassi\n  - Montecerro")
+    )
     _write(study_copy, text)
     with pytest.raises(SchemaError, match="listed twice: Montecerro"):
         load_study(study_copy)

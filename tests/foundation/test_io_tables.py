@@ -11,9 +11,17 @@ from quartiere.io import atomic_write, read_table, sniff_csv
 
 def test_cp1252_semicolon_decimal_comma_with_euro(tmp_path):
     p = tmp_path / "spesa.csv"
-    p.write_bytes("comune;spesa €;quota\r\nSerenella;1.234,50;0,25\r\nMontecerro;980,00;0,5\r\n".encode("cp1252"))
+    p.write_bytes(
+        "comune;spesa €;quota\r\nSerenella;1.234,50;0,25\r\nMontecerro;980,00;0,5\r\n".encode(
+            "cp1252"
+        )
+    )
     df = read_table(p)
-    assert list(df.columns) == ["comune", "spesa €", "quota"]  # € survives (latin-1 would mangle it)
+    assert list(df.columns) == [
+        "comune",
+        "spesa €",
+        "quota",
+    ]  # € survives (latin-1 would mangle it)
     assert df["spesa €"].tolist() == [1234.5, 980.0]
     assert df["quota"].tolist() == [0.25, 0.5]
     d = sniff_csv(p)

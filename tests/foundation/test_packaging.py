@@ -31,7 +31,10 @@ def test_ci_runs_make_test_and_readme_gives_two_commands():
     assert "make test" in (REPO / ".ci" / "run").read_text()
     readme = (REPO / "README.md").read_text()
     assert "make demo" in readme and "make test" in readme
-    assert tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]["quartiere"] == "quartiere.cli:main"
+    assert (
+        tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]["quartiere"]
+        == "quartiere.cli:main"
+    )
 
 
 def test_shipped_notebooks_have_no_outputs_and_a_parameters_cell():

@@ -48,7 +48,15 @@ def test_malformed_parameters_cell():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("5", 5), ("0.33", 0.33), ("true", True), ("no", False), ("Porto Lido", "Porto Lido"), ("null", None), ("", "")],
+    [
+        ("5", 5),
+        ("0.33", 0.33),
+        ("true", True),
+        ("no", False),
+        ("Porto Lido", "Porto Lido"),
+        ("null", None),
+        ("", ""),
+    ],
 )
 def test_parse_value_yaml_scalars(text, expected):
     assert parse_value(text) == expected
@@ -71,7 +79,9 @@ def test_validation_types_and_choices():
         validate_params(specs, {"n": True})
     with pytest.raises(ParameterError, match=r"parameter 'flag'.*declares bool, got 'maybe'"):
         validate_params(specs, {"flag": "maybe"})
-    with pytest.raises(ParameterError, match=r"parameter 'lang': 'fr' is not one of the allowed values"):
+    with pytest.raises(
+        ParameterError, match=r"parameter 'lang': 'fr' is not one of the allowed values"
+    ):
         validate_params(specs, {"lang": "fr"})
     with pytest.raises(ParameterError, match=r"parameter 'years'.*got 'x'"):
         validate_params(specs, {"years": [2027, "x"]})
@@ -92,7 +102,10 @@ def test_glue_round_trip_with_numpy_and_frames():
     }
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("")
-    cell.outputs = [nbformat.v4.new_output("display_data", data=glue(k, v, display=False)) for k, v in values.items()]
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data=glue(k, v, display=False))
+        for k, v in values.items()
+    ]
     nb.cells.append(cell)
     nbformat.validate(nb)  # the custom mimetype is valid nbformat
     back = read_glued(nb)

@@ -34,8 +34,14 @@ def no_kernels(monkeypatch):
     ("argv", "message"),
     [
         (["-p", "nonexistent=1"], "parameter 'nonexistent': no selected notebook"),
-        (["-p", "reference_year=last"], "parameter 'reference_year': notebook 01-profile-community declares int, got 'last' (text)"),
-        (["-p", "focus_district=Atlantide"], "parameter 'focus_district': 'Atlantide' is not one of the study's districts"),
+        (
+            ["-p", "reference_year=last"],
+            "parameter 'reference_year': notebook 01-profile-community declares int, got 'last' (text)",
+        ),
+        (
+            ["-p", "focus_district=Atlantide"],
+            "parameter 'focus_district': 'Atlantide' is not one of the study's districts",
+        ),
         (["-p", "focus_district=Montecero"], "did you mean 'Montecerro'?"),
         (["nonexistent-notebook"], "no such notebook 'nonexistent-notebook'"),
         (["-p", "novalue"], "write -p name=value"),
@@ -65,10 +71,20 @@ def _tree_digest(folder: Path) -> dict[str, str]:
 
 def _write_nb(path: Path, code: str) -> Path:
     nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('study: str = "."  # study\nlang: str = "it"  # language {it|en}')
+    params = nbformat.v4.new_code_cell(
+        'study: str = "."  # study\nlang: str = "it"  # language {it|en}'
+    )
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {path.stem}\n\n## Part"), params, nbformat.v4.new_code_cell(code)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"# {path.stem}\n\n## Part"),
+        params,
+        nbformat.v4.new_code_cell(code),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
     return path
 
@@ -91,7 +107,11 @@ def test_failing_notebook_stops_only_itself_and_keeps_previous_run(tmp_path, sam
     assert "notebook 02-bad (it), cell 3: ValueError: planted failure" in failed.error
     partial = second.run_dir / "FAILED-02-bad.it.ipynb"
     assert partial.exists()
-    assert any(o.get("ename") == "ValueError" for c in nbformat.read(partial, 4).cells for o in c.get("outputs", []))
+    assert any(
+        o.get("ename") == "ValueError"
+        for c in nbformat.read(partial, 4).cells
+        for o in c.get("outputs", [])
+    )
     assert (second.run_dir / "01-good.it.html").exists()
     # the earlier good run is untouched and still 'latest'
     assert _tree_digest(first.run_dir) == before
@@ -115,21 +135,34 @@ def test_cli_runs_sample_notebook_in_both_languages(sample_run):
     assert manifest["status"] == "ok"
     assert set(manifest["inputs"]) >= {"study.yml", "population", "services", "boundaries"}
     pop = REPO / "data" / "sample" / "population.csv"
-    assert manifest["inputs"]["population"]["sha256"] == hashlib.sha256(pop.read_bytes()).hexdigest()
+    assert (
+        manifest["inputs"]["population"]["sha256"] == hashlib.sha256(pop.read_bytes()).hexdigest()
+    )
     assert manifest["environment"]["packages"]["papermill"]
     assert "commit" in manifest["git"] and "dirty" in manifest["git"]
     nb_it = manifest["notebooks"][0]
     assert nb_it["parameters"]["focus_district"] == "Montecerro" and nb_it["lang"] == "it"
-    assert nb_it["outputs"]["html"]["sha256"] == hashlib.sha256((run_dir / "01-profile-community.it.html").read_bytes()).hexdigest()
+    assert (
+        nb_it["outputs"]["html"]["sha256"]
+        == hashlib.sha256((run_dir / "01-profile-community.it.html").read_bytes()).hexdigest()
+    )
     # glued headline numbers equal the hand computation of test_profile_indicators
     ind = {row["district"]: row for row in nb_it["glued"]["indicators"]}
     assert ind["Montecerro"]["ageing_index"] > 300
     # the report text is in the right language
     from pypdf import PdfReader
 
-    it_text = "".join(p.extract_text() for p in PdfReader(run_dir / "01-profile-community.it.pdf").pages)
-    en_text = "".join(p.extract_text() for p in PdfReader(run_dir / "01-profile-community.en.pdf").pages)
-    assert "Indice di vecchiaia" in it_text and "Ageing index" in en_text and "Ageing index" not in it_text
+    it_text = "".join(
+        p.extract_text() for p in PdfReader(run_dir / "01-profile-community.it.pdf").pages
+    )
+    en_text = "".join(
+        p.extract_text() for p in PdfReader(run_dir / "01-profile-community.en.pdf").pages
+    )
+    assert (
+        "Indice di vecchiaia" in it_text
+        and "Ageing index" in en_text
+        and "Ageing index" not in it_text
+    )
     assert "Provenienza dei dati" in it_text
     html = (run_dir / "01-profile-community.en.html").read_text(encoding="utf-8")
     assert "pr.load_profile" not in html and "focus_district:" not in html
@@ -140,9 +173,17 @@ def sample_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     proc = subprocess.run(
         [QUARTIERE, "run", "01", "--lang", "it", "--lang", "en", "--out", str(out), "--jobs", "2"],
-        capture_output=True, text=True, cwd=REPO, env={**os.environ, "COLUMNS": "200"}, timeout=600,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "COLUMNS": "200"},
+        timeout=600,
     )
-    run_dirs = [p for p in (out / "sample").iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
+    run_dirs = [
+        p
+        for p in (out / "sample").iterdir()
+        if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+    ]
     return (run_dirs[0] if run_dirs else out), proc
 
 
@@ -159,8 +200,14 @@ def test_report_renders_charts_offline_in_chromium(sample_run):
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         context = browser.new_context(offline=True)
         page = context.new_page()
@@ -184,7 +231,12 @@ def test_report_renders_charts_offline_in_chromium(sample_run):
         )
         assert page.locator(".q-chart[data-error]").count() == 0
         # vega-embed drew an interactive SVG with marks in every chart, replacing the static one
-        assert page.locator(".q-chart .vega-embed svg .mark-rect, .q-chart .vega-embed svg .mark-shape").count() >= 1
+        assert (
+            page.locator(
+                ".q-chart .vega-embed svg .mark-rect, .q-chart .vega-embed svg .mark-shape"
+            ).count()
+            >= 1
+        )
         assert page.locator(".q-chart .vega-embed").count() == n
         page.screenshot(path=str(run_dir / "screenshot.png"), full_page=False)
         browser.close()

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from quartiere.errors import DataFileError, ParameterError
 from quartiere import profile as pr
+from quartiere.errors import DataFileError, ParameterError
 
 
 def _raw_rows(path):
@@ -38,7 +38,9 @@ def test_indicators_match_hand_computation(sample_dir, prof):
         old = sum(int(r["totale"]) for r in mine if int(r["eta"]) >= 65)
         assert ind.at[comune, "residents"] == young + work + old
         assert ind.at[comune, "ageing_index"] == pytest.approx(old / young * 100, rel=1e-12)
-        assert ind.at[comune, "dependency_index"] == pytest.approx((young + old) / work * 100, rel=1e-12)
+        assert ind.at[comune, "dependency_index"] == pytest.approx(
+            (young + old) / work * 100, rel=1e-12
+        )
     # ambito row from summed counts, not averaged rates
     young = sum(int(r["totale"]) for r in rows if int(r["eta"]) <= 14)
     old = sum(int(r["totale"]) for r in rows if int(r["eta"]) >= 65)
@@ -83,7 +85,8 @@ def _tiny(tmp_path):
     )
     (tmp_path / "for.csv").write_text("comune;totale\nA;11\nB;0\n", encoding="utf-8")
     (tmp_path / "hh.csv").write_text(
-        "comune;famiglie;famiglie_unipersonali;persone_75_sole\nA;50;20;0\nB;40;10;4\n", encoding="utf-8"
+        "comune;famiglie;famiglie_unipersonali;persone_75_sole\nA;50;20;0\nB;40;10;4\n",
+        encoding="utf-8",
     )
     svc = pd.DataFrame(
         {
@@ -134,17 +137,24 @@ def test_tiny_fixture_worked_by_hand(tmp_path):
 
 def test_need_scores_orientation(tmp_path):
     prof = _tiny(tmp_path)
-    ns = pr.need_scores(pr.district_indicators(prof), pr.standards_coverage(prof)).set_index("district")
+    ns = pr.need_scores(pr.district_indicators(prof), pr.standards_coverage(prof)).set_index(
+        "district"
+    )
     # A misses the social-worker standard and has the waiting list and the foreign residents
     assert ns.at["A", "rank"] == 1 and ns.at["B", "rank"] == 2
-    assert ns.at["A", "z_social_workers"] == pytest.approx(1.0) and ns.at["B", "z_social_workers"] == pytest.approx(-1.0)
+    assert ns.at["A", "z_social_workers"] == pytest.approx(1.0) and ns.at[
+        "B", "z_social_workers"
+    ] == pytest.approx(-1.0)
 
 
 def test_age_bands_and_pyramid_shares(prof):
     labels = pr.age_bands(np.array([0, 4, 5, 84, 85, 100]))
     assert list(labels) == ["0-4", "0-4", "5-9", "80-84", "85+", "85+"]
     pyr = pr.age_pyramid(prof.population, district="Montecerro")
-    assert pyr["population"].sum() == prof.population.query("district == 'Montecerro'")["population"].sum()
+    assert (
+        pyr["population"].sum()
+        == prof.population.query("district == 'Montecerro'")["population"].sum()
+    )
     assert pyr["share"].sum() == pytest.approx(1.0)
     with pytest.raises(ParameterError, match="no residents for district 'Atlantide'"):
         pr.age_pyramid(prof.population, district="Atlantide")
@@ -156,7 +166,9 @@ def test_bad_population_files(tmp_path):
     with pytest.raises(DataFileError, match=r"pop.csv, row 2, column maschi: -4 is not a count"):
         pr.read_population(p)
     p.write_text("comune;eta;maschi;femmine;totale\nA;0;1;2;4\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match=r"row 1, column totale: totale 4 is not maschi \+ femmine"):
+    with pytest.raises(
+        DataFileError, match=r"row 1, column totale: totale 4 is not maschi \+ femmine"
+    ):
         pr.read_population(p)
     p.write_text("comune;eta;maschi;femmine\nA;0;1;2\nA;0;1;2\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=r"row 2: duplicate row for comune='A', eta=0"):
@@ -171,12 +183,16 @@ def test_district_not_in_study(study_copy):
 
     f = study_copy / "foreign.csv"
     f.write_bytes(f.read_bytes().replace(b"Campi Bassi", b"Campi Alti"))
-    with pytest.raises(DataFileError, match=r"foreign.csv, row 6, column comune: 'Campi Alti' is not a district"):
+    with pytest.raises(
+        DataFileError, match=r"foreign.csv, row 6, column comune: 'Campi Alti' is not a district"
+    ):
         pr.load_profile(load_study(study_copy))
 
 
 def test_standards_validation():
-    with pytest.raises(ParameterError, match="parameter 'nido_share': must be a share between 0 and 1"):
+    with pytest.raises(
+        ParameterError, match="parameter 'nido_share': must be a share between 0 and 1"
+    ):
         pr.Standards(nido_share=33)
     with pytest.raises(ParameterError, match="social_worker_residents"):
         pr.Standards(social_worker_residents=0)
@@ -190,7 +206,10 @@ def test_strengths_weaknesses_text(prof):
     en = pr.strengths_weaknesses(ind, cov, dens, lang="en", average="Ambito")
     assert len(it) == len(en)
     ser = en.query("district == 'Serenella' and indicator == 'social_workers'")["text"].item()
-    assert ser.startswith("One social worker per 6,5") and "below the LEPS standard of 1 per 5,000" in ser
+    assert (
+        ser.startswith("One social worker per 6,5")
+        and "below the LEPS standard of 1 per 5,000" in ser
+    )
     ser_it = it.query("district == 'Serenella' and indicator == 'social_workers'")["text"].item()
     assert "6.5" in ser_it and "1 ogni 5.000" in ser_it
     assert set(it.query("district == 'Montecerro'")["indicator"]) >= {"adi", "ageing", "isolation"}

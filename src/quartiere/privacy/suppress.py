@@ -69,9 +69,7 @@ def suppress_small_cells(
     if n not in frame.columns:
         raise ParameterError(f"no column {n!r} in the table to count people", parameter="n")
     if columns is None:
-        columns = [
-            c for c in frame.select_dtypes("number").columns if c != n and c != "suppressed"
-        ]
+        columns = [c for c in frame.select_dtypes("number").columns if c != n and c != "suppressed"]
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ParameterError(f"no column(s) {', '.join(map(repr, missing))}", parameter="columns")

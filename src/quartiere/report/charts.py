@@ -206,7 +206,10 @@ def bar_chart(
     enc: dict[str, Any] = {
         "x": alt.X(f"{x}:Q", title=x_title, axis=axis),
         "y": alt.Y(f"{y}:N", title=y_title, sort=None),
-        "tooltip": [alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:Q", title=x_title, format=x_format or ",.1f")],
+        "tooltip": [
+            alt.Tooltip(f"{y}:N", title=y_title),
+            alt.Tooltip(f"{x}:Q", title=x_title, format=x_format or ",.1f"),
+        ],
     }
     if color:
         enc["color"] = alt.Color(f"{color}:N", title=color_title or color)
@@ -245,7 +248,7 @@ def rewind_for_vega(geojson: Mapping[str, Any]) -> dict[str, Any]:
     """
 
     def area(ring: list) -> float:
-        return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:]))
+        return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:], strict=False))
 
     def fix_polygon(poly: list) -> list:
         out = []
@@ -344,9 +347,11 @@ def choropleth(
     if label:
         layers.append(
             alt.Chart(data)
-            .transform_calculate(lon="geoCentroid(null, datum)[0]", lat="geoCentroid(null, datum)[1]")
+            .transform_calculate(
+                lon="geoCentroid(null, datum)[0]", lat="geoCentroid(null, datum)[1]"
+            )
             .mark_text(fontSize=11, fontWeight="bold", color="#222")
-            .encode(longitude="lon:Q", latitude="lat:Q", text=f"properties._label:N")
+            .encode(longitude="lon:Q", latitude="lat:Q", text="properties._label:N")
         )
     chart = alt.layer(*layers).properties(width=460, height=360).project("mercator")
     return chart.properties(title=title) if title else chart
@@ -372,9 +377,8 @@ def points_map(
     >>> points_map(gj, pts, color="tipo", color_title="Tipo").to_dict()["layer"][1]["mark"]["type"]
     'circle'
     """
-    outline = (
-        alt.Chart(alt.Data(values=rewind_for_vega(geojson)["features"]))
-        .mark_geoshape(fill="#f2f2f2", stroke="#888", strokeWidth=1)
+    outline = alt.Chart(alt.Data(values=rewind_for_vega(geojson)["features"])).mark_geoshape(
+        fill="#f2f2f2", stroke="#888", strokeWidth=1
     )
     dots = (
         alt.Chart(points)

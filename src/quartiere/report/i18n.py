@@ -54,7 +54,9 @@ def check_lang(lang: Any, *, parameter: str = "lang") -> str:
     'it'
     """
     if lang not in LANGS:
-        raise ParameterError(f"must be one of {', '.join(LANGS)}, got {lang!r}", parameter=parameter)
+        raise ParameterError(
+            f"must be one of {', '.join(LANGS)}, got {lang!r}", parameter=parameter
+        )
     return lang
 
 

@@ -15,7 +15,14 @@ from typing import Any
 
 from quartiere.io.tables import atomic_write
 
-__all__ = ["file_sha256", "environment_info", "git_info", "input_hashes", "write_manifest", "KEY_PACKAGES"]
+__all__ = [
+    "file_sha256",
+    "environment_info",
+    "git_info",
+    "input_hashes",
+    "write_manifest",
+    "KEY_PACKAGES",
+]
 
 KEY_PACKAGES = (
     "quartiere",
@@ -77,10 +84,15 @@ def git_info(path: str | os.PathLike[str]) -> dict[str, Any]:
     >>> sorted(git_info("."))
     ['commit', 'dirty']
     """
+
     def git(*args: str) -> str | None:
         try:
             res = subprocess.run(
-                ["git", "-C", str(path), *args], capture_output=True, text=True, timeout=10, check=False
+                ["git", "-C", str(path), *args],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
             )
         except (OSError, subprocess.TimeoutExpired):
             return None

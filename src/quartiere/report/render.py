@@ -10,13 +10,13 @@ in which every chart is the SVG vl-convert drew at execution time.
 from __future__ import annotations
 
 import copy
-import json
 import functools
 import hashlib
 import html
+import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,9 @@ def _find_templates() -> Path:
         cand = parent / "templates" / "quartiere"
         if cand.is_dir():
             return cand.parent
-    raise NotebookError("templates/quartiere not found; set QUARTIERE_TEMPLATES")  # pragma: no cover
+    raise NotebookError(
+        "templates/quartiere not found; set QUARTIERE_TEMPLATES"
+    )  # pragma: no cover
 
 
 TEMPLATES = _find_templates()
@@ -195,7 +197,11 @@ def add_toc(page: str, title: str) -> str:
         text = re.sub(r"<a class=\"anchor-link\".*?</a>", "", inner, flags=re.S)
         text = re.sub(r"<[^>]+>", "", text).strip()
         items.append(f'<li class="q-toc-h{level}"><a href="#{ident}">{text}</a></li>')
-    nav = f'<nav class="q-toc"><h2>{html.escape(title)}</h2><ol>{"".join(items)}</ol></nav>' if items else ""
+    nav = (
+        f'<nav class="q-toc"><h2>{html.escape(title)}</h2><ol>{"".join(items)}</ol></nav>'
+        if items
+        else ""
+    )
     return page.replace("<!--Q-TOC-->", nav, 1)
 
 
@@ -207,7 +213,9 @@ def _exporter() -> HTMLExporter:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    tags = TagRemovePreprocessor(remove_cell_tags=set(REMOVE_TAGS), remove_input_tags={"remove_input"})
+    tags = TagRemovePreprocessor(
+        remove_cell_tags=set(REMOVE_TAGS), remove_input_tags={"remove_input"}
+    )
     tags.enabled = True
     exp.register_preprocessor(tags, enabled=True)
     exp.register_preprocessor(_CleanOutputs(), enabled=True)
@@ -319,7 +327,9 @@ def render_html(
     >>> 'class="q-toc"' in page and "28 novembre 2026" in page and "cdn" not in page
     True
     """
-    page = _to_html(_load(nb), lang=lang, cover=cover, provenance=provenance or {}, interactive=True)
+    page = _to_html(
+        _load(nb), lang=lang, cover=cover, provenance=provenance or {}, interactive=True
+    )
     out = Path(out)
     with atomic_write(out) as fh:
         fh.write(page)
@@ -354,14 +364,16 @@ def render_pdf(
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    page = _to_html(_load(nb), lang=lang, cover=cover, provenance=provenance or {}, interactive=False)
+    page = _to_html(
+        _load(nb), lang=lang, cover=cover, provenance=provenance or {}, interactive=False
+    )
     out = Path(out)
     try:
         pdf = HTML(string=page, base_url=str(out.parent)).write_pdf()
     except Exception as exc:  # WeasyPrint raises many kinds
-        raise NotebookError(f"PDF rendering failed ({exc.__class__.__name__}: {exc})", path=out) from None
+        raise NotebookError(
+            f"PDF rendering failed ({exc.__class__.__name__}: {exc})", path=out
+        ) from None
     with atomic_write(out, "wb", encoding=None) as fh:
         fh.write(pdf)
     return out
-
-

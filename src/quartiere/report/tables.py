@@ -83,7 +83,7 @@ class ReportTable:
         for row in shown.itertuples(index=False):
             cells = "".join(
                 f'<td class="{"num" if c in numeric else "txt"}">{html.escape(str(v))}</td>'
-                for c, v in zip(shown.columns, row)
+                for c, v in zip(shown.columns, row, strict=False)
             )
             body.append(f"<tr>{cells}</tr>")
         notes = []
@@ -94,7 +94,9 @@ class ReportTable:
             and "suppressed" in self.data.columns
             and bool(self.data["suppressed"].any())
         ):
-            notes.append(html.escape(i18n.t("report.suppressed_note", self.lang, threshold=self.threshold)))
+            notes.append(
+                html.escape(i18n.t("report.suppressed_note", self.lang, threshold=self.threshold))
+            )
         foot = "".join(f'<p class="q-note">{n}</p>' for n in notes)
         cls = " ".join(["q-table", *self.classes])
         return (
