@@ -1,8 +1,9 @@
 """One catalog of visible strings in Italian and English, and locale-aware formatting.
 
-Strings live in ``messages.yml`` beside this file, one key per string with both
-languages side by side so that a translation can never go missing unnoticed (a test
-checks every key has ``it`` and ``en``). Numbers, percentages and dates are formatted
+Strings live in ``messages/*.yml`` beside this file (one file per area: ``core``,
+``profile``, ``survey``, ...), one key per string with both languages side by side so that
+a translation can never go missing unnoticed (a test checks every key has ``it`` and
+``en``, and a key defined in two files is an error). Numbers, percentages and dates are formatted
 with Babel: ``1.234,5`` and ``18,3%`` in Italian, ``1,234.5`` and ``18.3%`` in English.
 """
 
@@ -35,14 +36,31 @@ __all__ = [
 
 LANGS = ("it", "en")
 _LOCALES = {"it": "it_IT", "en": "en_GB"}
-_CATALOG = Path(__file__).with_name("messages.yml")
+_CATALOG = Path(__file__).with_name("messages")
 
 
 @functools.cache
 def messages() -> Mapping[str, Mapping[str, str]]:
-    """The whole catalog: ``{key: {"it": ..., "en": ...}}``."""
-    with _CATALOG.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    """The whole catalog: ``{key: {"it": ..., "en": ...}}`` from every ``messages/*.yml``.
+
+    Raises
+    ------
+    SchemaError
+        A file that is not a mapping, or a key defined in two files.
+    """
+    from quartiere.errors import SchemaError
+
+    catalog: dict[str, Mapping[str, str]] = {}
+    for path in sorted(_CATALOG.glob("*.yml")):
+        with path.open(encoding="utf-8") as fh:
+            part = yaml.safe_load(fh) or {}
+        if not isinstance(part, dict):
+            raise SchemaError("must map message keys to {it: ..., en: ...}", path=path)
+        clash = sorted(set(part) & set(catalog))
+        if clash:
+            raise SchemaError(f"message {clash[0]!r} is defined in another catalog file too", path=path)
+        catalog.update(part)
+    return catalog
 
 
 def check_lang(lang: Any, *, parameter: str = "lang") -> str:
