@@ -13,13 +13,15 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
 import numpy as np
 import pandas as pd
 
 from quartiere.errors import NotebookError, ParameterError
+
+if TYPE_CHECKING:  # nbformat costs ~1 s to import; kernels only need glue()
+    import nbformat
 
 __all__ = ["glue", "read_glued", "GLUE_MIME"]
 
@@ -120,6 +122,7 @@ def read_glued(path: str | os.PathLike[str] | nbformat.NotebookNode) -> dict[str
 
     Examples
     --------
+    >>> import nbformat
     >>> nb = nbformat.v4.new_notebook()
     >>> cell = nbformat.v4.new_code_cell("")
     >>> cell.outputs = [nbformat.v4.new_output("display_data", data=glue("n", 3, display=False))]
@@ -127,6 +130,8 @@ def read_glued(path: str | os.PathLike[str] | nbformat.NotebookNode) -> dict[str
     >>> read_glued(nb)
     {'n': 3}
     """
+    import nbformat
+
     if isinstance(path, nbformat.NotebookNode):
         nb, where = path, None
     else:

@@ -2,9 +2,23 @@
 
 from html import escape as _escape
 
+from quartiere.privacy.pseudonymize import (
+    Pseudonymizer,
+    pseudonymize_corpus,
+    pseudonymize_text,
+    read_names,
+)
 from quartiere.privacy.suppress import DEFAULT_THRESHOLD, suppress_small_cells
 
-__all__ = ["DEFAULT_THRESHOLD", "escape_text", "suppress_small_cells"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Pseudonymizer",
+    "escape_text",
+    "pseudonymize_corpus",
+    "pseudonymize_text",
+    "read_names",
+    "suppress_small_cells",
+]
 
 
 def escape_text(text: object) -> str:
