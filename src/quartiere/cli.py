@@ -135,9 +135,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     for r in result.results:
         status = "[green]ok[/]" if r.status == "ok" else "[red]failed[/]"
-        outs = " ".join(rel(p) for k, p in r.outputs.items() if k in {"html", "pdf"}) or "-"
+        outs = " ".join(p.name for k, p in r.outputs.items() if k in {"html", "pdf"}) or "-"
         if r.status != "ok":
-            outs = " ".join(rel(p) for p in r.outputs.values()) or "-"
+            outs = " ".join(p.name for p in r.outputs.values()) or "-"
         table.add_row(r.notebook, r.lang, status, f"{r.duration:.1f}s", outs)
     console.print(table)
     for r in result.results:

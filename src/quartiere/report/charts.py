@@ -248,7 +248,9 @@ def rewind_for_vega(geojson: Mapping[str, Any]) -> dict[str, Any]:
     """
 
     def area(ring: list) -> float:
-        return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:], strict=False))
+        return sum(
+            x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:], strict=False)
+        )
 
     def fix_polygon(poly: list) -> list:
         out = []

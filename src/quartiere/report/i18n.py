@@ -58,7 +58,9 @@ def messages() -> Mapping[str, Mapping[str, str]]:
             raise SchemaError("must map message keys to {it: ..., en: ...}", path=path)
         clash = sorted(set(part) & set(catalog))
         if clash:
-            raise SchemaError(f"message {clash[0]!r} is defined in another catalog file too", path=path)
+            raise SchemaError(
+                f"message {clash[0]!r} is defined in another catalog file too", path=path
+            )
         catalog.update(part)
     return catalog
 
