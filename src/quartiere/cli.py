@@ -1,6 +1,7 @@
 """The ``quartiere`` command: thin over the library; every QuartiereError is one line.
 
 ``quartiere run``     execute a study's notebooks and render their reports
+``quartiere batch``   one report per district (or per point of a parameter grid)
 ``quartiere params``  show a notebook's declared parameters
 ``quartiere list``    list the notebooks and the study's settings
 """
@@ -95,17 +96,57 @@ class _RichProgress:
                 self.progress.stop_task(task)
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.table import Table
+def _collect_params(args: argparse.Namespace) -> dict[str, Any]:
+    from quartiere.pipeline import read_params_file
 
-    from quartiere.pipeline import plan_run, read_params_file, run_study
-
-    console = Console(stderr=False, highlight=False)
     params: dict[str, Any] = {}
     if args.params:
         params.update(read_params_file(args.params))
     params.update(_parse_assignments(args.param))
+    return params
+
+
+def _summary(console: Any, result: Any) -> int:
+    from rich.table import Table
+
+    table = Table(title=f"{result.study}: {result.run_id}", show_lines=False)
+    for col in ("notebook", "value", "lang", "status", "time", "outputs"):
+        table.add_column(col)
+    cwd = Path.cwd()
+
+    def rel(p: Path) -> str:
+        try:
+            return str(p.relative_to(cwd))
+        except ValueError:
+            return str(p)
+
+    for r in result.results:
+        if r.status != "ok":
+            status = "[red]failed[/]"
+        else:
+            status = "[green]ok[/]" + (" (reused)" if r.reused_from else "")
+        kinds = {"html", "pdf"} if r.status == "ok" else set(r.outputs)
+        outs = " ".join(p.name for k, p in r.outputs.items() if k in kinds) or "-"
+        table.add_row(r.notebook, r.label or "", r.lang, status, f"{r.duration:.1f}s", outs)
+    console.print(table)
+    for r in result.results:
+        if r.error:
+            console.print(f"[red]error:[/] {r.error}", highlight=False, soft_wrap=True)
+    failed = sum(r.status != "ok" for r in result.results)
+    note = f"  ({failed} failed" + (": 'latest' not moved)" if result.run_id[:1].isdigit() else ")")
+    console.print(f"reports: {rel(result.run_dir)}" + ("" if result.ok else note))
+    console.print(f"index: {rel(result.run_dir / 'index.html')}")
+    console.print(f"manifest: {rel(result.manifest)}")
+    return 0 if result.ok else 1
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from quartiere.pipeline import plan_run, run_study
+
+    console = Console(highlight=False)
+    params = _collect_params(args)
     langs = args.lang or None
     plan_run(
         args.study, args.notebooks or None, params=params, lang=langs
@@ -121,33 +162,53 @@ def _cmd_run(args: argparse.Namespace) -> int:
             pdf=args.pdf,
             out=args.out,
             progress=reporter,
+            force=args.force,
+            scheduler=args.scheduler,
         )
-    table = Table(title=f"{result.study}: run {result.run_id}", show_lines=False)
-    for col in ("notebook", "lang", "status", "time", "outputs"):
-        table.add_column(col)
-    cwd = Path.cwd()
+    return _summary(console, result)
 
-    def rel(p: Path) -> str:
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    import yaml
+    from rich.console import Console
+
+    from quartiere.errors import SchemaError
+    from quartiere.pipeline import plan_batch, run_batch
+
+    console = Console(highlight=False)
+    params = _collect_params(args)
+    grid = None
+    if args.grid:
+        path = Path(args.grid)
         try:
-            return str(p.relative_to(cwd))
-        except ValueError:
-            return str(p)
-
-    for r in result.results:
-        status = "[green]ok[/]" if r.status == "ok" else "[red]failed[/]"
-        outs = " ".join(p.name for k, p in r.outputs.items() if k in {"html", "pdf"}) or "-"
-        if r.status != "ok":
-            outs = " ".join(p.name for p in r.outputs.values()) or "-"
-        table.add_row(r.notebook, r.lang, status, f"{r.duration:.1f}s", outs)
-    console.print(table)
-    for r in result.results:
-        if r.error:
-            console.print(f"[red]error:[/] {r.error}", highlight=False, soft_wrap=True)
-    console.print(
-        f"reports: {rel(result.run_dir)}" + ("" if result.ok else "  (failed: 'latest' not moved)")
-    )
-    console.print(f"manifest: {rel(result.manifest)}")
-    return 0 if result.ok else 1
+            grid = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SchemaError("grid file not found", path=path) from None
+        except yaml.YAMLError:
+            raise SchemaError("invalid YAML", path=path) from None
+        if not isinstance(grid, (dict, list)):
+            raise SchemaError(
+                "must map parameter names to lists of values, or list points", path=path
+            )
+    langs = args.lang or None
+    plan_batch(args.study, args.notebook, over=args.over, grid=grid, params=params, lang=langs)
+    reporter = _RichProgress(console)
+    with reporter.progress:
+        result = run_batch(
+            args.study,
+            args.notebook,
+            over=args.over,
+            grid=grid,
+            params=params,
+            jobs=args.jobs,
+            lang=langs,
+            pdf=args.pdf,
+            out=args.out,
+            progress=reporter,
+            force=args.force,
+            scheduler=args.scheduler,
+        )
+    return _summary(console, result)
 
 
 def _cmd_params(args: argparse.Namespace) -> int:
@@ -201,6 +262,26 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_workshop_serve(args: argparse.Namespace) -> int:
+    from quartiere.workshop.serve import main as serve_main
+
+    return int(serve_main(args.rest) or 0)
+
+
+def _execution_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="execute even notebooks whose inputs, parameters and code are unchanged",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        default=None,
+        help="run on a dask.distributed cluster (extra 'dask')",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
     parser = argparse.ArgumentParser(
@@ -242,11 +323,51 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs", type=int, default=None, help="notebooks at once (default: CPU count)"
     )
     run.add_argument("--out", default=None, help="reports folder (default reports/)")
+    _execution_options(run)
     run.set_defaults(func=_cmd_run)
+
+    batch = sub.add_parser(
+        "batch", help="one report per district, or per point of a parameter grid"
+    )
+    batch.add_argument("notebook", metavar="NOTEBOOK", help="e.g. 01")
+    what = batch.add_mutually_exclusive_group(required=True)
+    what.add_argument("--over", help="district (or comune), or a parameter with declared choices")
+    what.add_argument(
+        "--grid",
+        metavar="FILE.yml",
+        help="{name: [values]} (every combination) or a list of points",
+    )
+    batch.add_argument("--study", default=None, help=f"study folder (default {DEFAULT_STUDY})")
+    batch.add_argument(
+        "-p", "--param", action="append", default=[], metavar="NAME=VALUE", help="a fixed parameter"
+    )
+    batch.add_argument("--params", metavar="FILE.yml", help="fixed parameters from a YAML file")
+    batch.add_argument(
+        "--lang", action="append", choices=["it", "en"], help="report language; repeat for both"
+    )
+    batch.add_argument(
+        "--pdf", action=argparse.BooleanOptionalAction, default=True, help="also write PDF"
+    )
+    batch.add_argument(
+        "--jobs", type=int, default=None, help="reports at once (default: CPU count)"
+    )
+    batch.add_argument("--out", default=None, help="reports folder (default reports/)")
+    _execution_options(batch)
+    batch.set_defaults(func=_cmd_batch)
 
     params = sub.add_parser("params", help="show the parameters a notebook declares")
     params.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
     params.set_defaults(func=_cmd_params)
+
+    workshop = sub.add_parser("workshop", help="participatory workshops: serve the participant app to phones")
+    wsub = workshop.add_subparsers(dest="workshop_command", required=True, metavar="ACTION")
+    serve = wsub.add_parser(
+        "serve",
+        help="start Voila on the participant notebook (token auth on), print the URL and a QR code",
+        add_help=False,
+    )
+    serve.add_argument("rest", nargs=argparse.REMAINDER)
+    serve.set_defaults(func=_cmd_workshop_serve)
 
     lst = sub.add_parser("list", help="list notebooks and the study's settings")
     lst.add_argument("--study", default=None, help=f"study folder (default {DEFAULT_STUDY})")
@@ -260,6 +381,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     Exit codes: 0 success, 1 a notebook failed, 2 a usage or input error (printed as one
     line, no traceback), 130 interrupted.
     """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["workshop", "serve"]:  # its own options, parsed by quartiere.workshop.serve
+        try:
+            from quartiere.workshop.serve import main as serve_main
+
+            return int(serve_main(argv[2:]) or 0)
+        except QuartiereError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "study", "unset") is None:

@@ -10,8 +10,12 @@ earlier runs and renamed into place at the end, so an earlier good run is never 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import difflib
+import hashlib
+import itertools
+import json
 import os
 import re
 import secrets
@@ -19,6 +23,7 @@ import shutil
 import tempfile
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -43,9 +48,12 @@ __all__ = [
     "NotebookResult",
     "RunResult",
     "find_notebooks",
+    "job_key",
+    "plan_batch",
     "plan_run",
-    "run_study",
     "read_params_file",
+    "run_batch",
+    "run_study",
 ]
 
 ProgressFn = Callable[..., None]
@@ -154,17 +162,29 @@ def read_params_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     return data
 
 
+def _slug(text: str) -> str:
+    """File-name-safe form of a batch label: ``Borgo San Rocco`` -> ``borgo-san-rocco``."""
+    norm = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", norm.lower()).strip("-") or "x"
+
+
 @dataclass(frozen=True)
 class Job:
-    """One notebook execution in one language, with validated parameters."""
+    """One notebook execution in one language, with validated parameters.
+
+    ``label`` names the batch value(s) of the job (``"Montecerro"``); it becomes part of the
+    output file names.
+    """
 
     notebook: Path
     lang: str
     parameters: Mapping[str, Any]
+    label: str | None = None
 
     @property
     def name(self) -> str:
-        return f"{self.notebook.stem}.{self.lang}"
+        middle = f".{_slug(self.label)}" if self.label else ""
+        return f"{self.notebook.stem}{middle}.{self.lang}"
 
 
 @dataclass(frozen=True)
@@ -197,6 +217,19 @@ class NotebookResult:
     glued: Mapping[str, Any] = field(default_factory=dict)
     started: str = ""
     finished: str = ""
+    label: str | None = None
+    key: str = ""
+    reused_from: str | None = None
+
+    @property
+    def name(self) -> str:
+        middle = f".{_slug(self.label)}" if self.label else ""
+        return f"{self.notebook}{middle}.{self.lang}"
+
+    def moved(self, folder: Path, **changes: Any) -> NotebookResult:
+        """The same result with its outputs in ``folder`` (same file names)."""
+        outputs = {k: folder / p.name for k, p in self.outputs.items()}
+        return dataclasses.replace(self, outputs=outputs, **changes)
 
 
 @dataclass(frozen=True)
@@ -223,13 +256,16 @@ class RunResult:
     manifest: Path
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per job: ``notebook``, ``lang``, ``status``, ``duration``, ``html``, ``pdf``, ``error``."""
+        """One row per job: ``notebook``, ``label``, ``lang``, ``status``, ``reused``,
+        ``duration``, ``html``, ``pdf``, ``error``."""
         return pd.DataFrame(
             [
                 {
                     "notebook": r.notebook,
+                    "label": r.label,
                     "lang": r.lang,
                     "status": r.status,
+                    "reused": r.reused_from is not None,
                     "duration": r.duration,
                     "html": str(r.outputs.get("html", "")),
                     "pdf": str(r.outputs.get("pdf", "")),
@@ -237,7 +273,17 @@ class RunResult:
                 }
                 for r in self.results
             ],
-            columns=["notebook", "lang", "status", "duration", "html", "pdf", "error"],
+            columns=[
+                "notebook",
+                "label",
+                "lang",
+                "status",
+                "reused",
+                "duration",
+                "html",
+                "pdf",
+                "error",
+            ],
         )
 
 
@@ -473,12 +519,32 @@ def _run_job(
     pdf: bool,
     progress: ProgressFn,
     base_provenance: Mapping[str, Any],
+    key: str = "",
 ) -> NotebookResult:
     from quartiere.report.render import render_html, render_pdf
 
     started, t0 = _now(), time.perf_counter()
     progress("start", job=job)
     ipynb = work / f"{job.name}.ipynb"
+
+    def result(status: str, outputs: dict, error: str | None = None, glued: Mapping | None = None):
+        res = NotebookResult(
+            job.notebook.stem,
+            job.lang,
+            status,
+            time.perf_counter() - t0,
+            dict(job.parameters),
+            outputs,
+            error,
+            glued or {},
+            started,
+            _now(),
+            job.label,
+            key,
+        )
+        progress("done", job=job, result=res)
+        return res
+
     try:
         _execute(job, ipynb, progress)
     except NotebookError as exc:
@@ -490,30 +556,16 @@ def _run_job(
         klog = ipynb.with_suffix(".kernel.log")
         if klog.exists():
             outputs["kernel_log"] = klog.replace(work / f"FAILED-{klog.name}")
-        res = NotebookResult(
-            job.notebook.stem,
-            job.lang,
-            "failed",
-            time.perf_counter() - t0,
-            dict(job.parameters),
-            outputs,
-            str(exc),
-            {},
-            started,
-            _now(),
-        )
-        progress("done", job=job, result=res)
-        return res
+        return result("failed", outputs, str(exc))
     ipynb.with_suffix(".kernel.log").unlink(missing_ok=True)
     glued = read_glued(ipynb)
-    finished = _now()
     shown = {k: v for k, v in job.parameters.items() if k != "study"}
     provenance = {
         **base_provenance,
-        "notebook": f"{job.notebook.stem} ({job.lang})",
+        "notebook": f"{job.notebook.stem} ({job.lang})" + (f" · {job.label}" if job.label else ""),
         "parameters": shown,
         "started": started,
-        "finished": finished,
+        "finished": _now(),
     }
     cover = {"study": study.title, "area": study.area, "date": _dt.date.today().isoformat()}
     outputs: dict[str, Path] = {"ipynb": ipynb}
@@ -531,34 +583,138 @@ def _run_job(
                     provenance=provenance,
                 )
     except QuartiereError as exc:
-        res = NotebookResult(
-            job.notebook.stem,
-            job.lang,
-            "failed",
-            time.perf_counter() - t0,
-            dict(job.parameters),
-            outputs,
-            f"notebook {job.notebook.stem} ({job.lang}): rendering failed: {exc}",
-            glued,
-            started,
-            _now(),
+        msg = f"notebook {job.notebook.stem} ({job.lang}): rendering failed: {exc}"
+        return result("failed", outputs, msg, glued)
+    return result("ok", outputs, None, glued)
+
+
+def _remote_job(
+    job: Job, study_root: str, pdf: bool, base_provenance: Mapping[str, Any], key: str
+) -> tuple[NotebookResult, dict[str, bytes]]:
+    """Run one job on a dask worker; return its result and its output files as bytes.
+
+    Workers need the repository (notebooks, templates) and the study folder at the same
+    paths as the client (a shared file system or the same checkout); outputs travel back
+    over the scheduler, so the run folder only has to exist on the client.
+    """
+    study = load_study(study_root)
+    with tempfile.TemporaryDirectory(prefix="quartiere-worker-") as tmp:
+        res = _run_job(
+            job, Path(tmp), study, pdf=pdf, progress=_noop, base_provenance=base_provenance, key=key
         )
-        progress("done", job=job, result=res)
-        return res
-    res = NotebookResult(
+        files = {p.name: p.read_bytes() for p in res.outputs.values() if p.exists()}
+    return res, files
+
+
+# --- incremental runs ---------------------------------------------------------------
+
+
+def _code_digest() -> str:
+    """Hash of the quartiere package and report templates: a library change invalidates reuse."""
+    h = hashlib.sha256()
+    roots = [Path(__file__).resolve().parent]
+    try:
+        from quartiere.report.render import TEMPLATES
+
+        roots.append(TEMPLATES / "quartiere")
+    except QuartiereError:  # pragma: no cover
+        pass
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".yml", ".j2", ".css", ".json"}:
+                h.update(str(path.relative_to(root)).encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def job_key(job: Job, *, inputs: Mapping[str, Any], code: str, pdf: bool) -> str:
+    """The identity of a job's outputs: notebook source, parameters, language, inputs, code.
+
+    Two jobs with the same key produce the same reports, so a later run may reuse the
+    outputs of an earlier one instead of executing again.
+
+    Examples
+    --------
+    >>> j = Job(Path("notebooks/01-profile-community.ipynb"), "it", {"study": "/x", "n": 1})
+    >>> k = job_key(j, inputs={"a": {"sha256": "0"}}, code="c", pdf=True)
+    >>> k == job_key(j, inputs={"a": {"sha256": "0"}}, code="c", pdf=True), len(k)
+    (True, 64)
+    >>> k == job_key(j, inputs={"a": {"sha256": "1"}}, code="c", pdf=True)
+    False
+    """
+    params = {k: v for k, v in job.parameters.items() if k != "study"}
+    payload = {
+        "notebook": hashlib.sha256(job.notebook.read_bytes()).hexdigest(),
+        "name": job.notebook.name,
+        "params": params,
+        "lang": job.lang,
+        "label": job.label,
+        "inputs": {k: v["sha256"] for k, v in sorted(inputs.items())},
+        "code": code,
+        "pdf": pdf,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _reusable(study_dir: Path) -> dict[str, tuple[Path, dict[str, Any]]]:
+    """Successful jobs of earlier runs, by key: ``{key: (run folder, manifest entry)}``.
+
+    Newest runs win; an entry is kept only if all its output files still exist.
+    """
+    found: dict[str, tuple[Path, dict[str, Any]]] = {}
+    runs = sorted(
+        (
+            p
+            for p in study_dir.iterdir()
+            if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+        ),
+        key=lambda p: p.name.split("-", 1)[-1] if p.name.startswith("batch-") else p.name,
+        reverse=True,
+    )
+    for run in runs:
+        try:
+            data = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for entry in data.get("notebooks", []):
+            key = entry.get("key")
+            if not key or key in found or entry.get("status") != "ok":
+                continue
+            if all((run / o["path"]).exists() for o in entry.get("outputs", {}).values()):
+                found[key] = (run, entry)
+    return found
+
+
+def _reuse(job: Job, key: str, source: tuple[Path, dict[str, Any]], work: Path) -> NotebookResult:
+    run, entry = source
+    outputs = {}
+    for kind, info in entry["outputs"].items():
+        src, dst = run / info["path"], work / info["path"]
+        try:
+            os.link(src, dst)  # same bytes, no copy
+        except OSError:
+            shutil.copy2(src, dst)
+        outputs[kind] = dst
+    reused_from = entry.get("reused_from") or run.name
+    glued = read_glued(outputs["ipynb"]) if "ipynb" in outputs else {}
+    return NotebookResult(
         job.notebook.stem,
         job.lang,
         "ok",
-        time.perf_counter() - t0,
+        0.0,
         dict(job.parameters),
         outputs,
         None,
         glued,
-        started,
-        finished,
+        entry.get("started", ""),
+        entry.get("finished", ""),
+        job.label,
+        key,
+        reused_from,
     )
-    progress("done", job=job, result=res)
-    return res
+
+
+# --- the engine shared by run and batch -----------------------------------------------
 
 
 def _update_latest(study_dir: Path, run_id: str) -> None:
@@ -576,6 +732,202 @@ def _noop(*_args: Any, **_kwargs: Any) -> None:
     return None
 
 
+def _check_jobs(jobs: Any) -> None:
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ParameterError(f"must be a whole number >= 1, got {jobs!r}", parameter="jobs")
+
+
+def _execute_jobs(
+    planned: list[Job],
+    study: Study,
+    *,
+    kind: str,
+    jobs: int | None,
+    pdf: bool,
+    out: str | os.PathLike[str] | None,
+    progress: ProgressFn,
+    force: bool,
+    scheduler: str | None,
+    title: str,
+) -> RunResult:
+    _check_jobs(jobs)
+    progress("plan", jobs=planned)
+    root = Path(out) if out is not None else REPORTS
+    study_dir = root / study.name
+    study_dir.mkdir(parents=True, exist_ok=True)
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
+    run_id = stamp if kind == "run" else f"batch-{stamp}"
+    work = study_dir / f".tmp-{run_id}"
+    work.mkdir()
+    started = _now()
+    inputs = _manifest.input_hashes({"study.yml": study.config_path, **study.files}, study.root)
+    env = _manifest.environment_info()
+    git = _manifest.git_info(NOTEBOOKS)
+    code = _code_digest()
+    base_provenance = {
+        "study": f"{study.title} ({study.name})",
+        "inputs": {k: v["sha256"][:12] for k, v in inputs.items()},
+        "versions": {k: v for k, v in env["packages"].items() if v},
+        "commit": (git["commit"] or "-")[:12] + (" (dirty)" if git.get("dirty") else ""),
+        "run": run_id,
+    }
+    keys = {job.name: job_key(job, inputs=inputs, code=code, pdf=pdf) for job in planned}
+    previous = {} if force else _reusable(study_dir)
+    results: list[NotebookResult] = []
+    todo: list[Job] = []
+    for job in planned:
+        if keys[job.name] in previous:
+            res = _reuse(job, keys[job.name], previous[keys[job.name]], work)
+            progress("start", job=job)
+            progress("done", job=job, result=res)
+            results.append(res)
+        else:
+            todo.append(job)
+    try:
+        if todo and scheduler:
+            results += _run_on_dask(
+                todo, study, work, scheduler, pdf, base_provenance, keys, progress
+            )
+        elif todo:
+            workers = min(jobs or os.cpu_count() or 1, len(todo))
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="quartiere") as pool:
+                futures = [
+                    pool.submit(
+                        _run_job,
+                        job,
+                        work,
+                        study,
+                        pdf=pdf,
+                        progress=progress,
+                        base_provenance=base_provenance,
+                        key=keys[job.name],
+                    )
+                    for job in todo
+                ]
+                for fut in as_completed(futures):
+                    results.append(fut.result())
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    order = {job.name: i for i, job in enumerate(planned)}
+    results.sort(key=lambda r: order[r.name])
+    ok = all(r.status == "ok" for r in results)
+    final = study_dir / run_id
+    from quartiere.report.render import render_index
+
+    render_index(
+        results, work / "index.html", lang=planned[0].lang, title=title, study=study, run_id=run_id
+    )
+    data = {
+        "quartiere": env["packages"].get("quartiere"),
+        "kind": kind,
+        "run_id": run_id,
+        "status": "ok" if ok else "failed",
+        "started": started,
+        "finished": _now(),
+        "executor": f"dask {scheduler}"
+        if scheduler
+        else f"local threads ({jobs or os.cpu_count()})",
+        "study": {"name": study.name, "title": study.title, "root": str(study.root)},
+        "git": git,
+        "environment": env,
+        "code_sha256": code,
+        "inputs": inputs,
+        "notebooks": [
+            {
+                "notebook": r.notebook,
+                "label": r.label,
+                "lang": r.lang,
+                "status": r.status,
+                "key": r.key,
+                "reused_from": r.reused_from,
+                "parameters": {k: v for k, v in r.parameters.items() if k != "study"},
+                "started": r.started,
+                "finished": r.finished,
+                "duration_s": round(r.duration, 3),
+                "error": r.error,
+                "outputs": {
+                    kind_: {"path": p.name, "sha256": _manifest.file_sha256(p)}
+                    for kind_, p in r.outputs.items()
+                },
+                "glued": r.glued,
+            }
+            for r in results
+        ],
+    }
+    _manifest.write_manifest(work / "manifest.json", _jsonable(data))
+    os.rename(work, final)
+    results = [r.moved(final) for r in results]
+    if ok and kind == "run":
+        _update_latest(study_dir, run_id)
+    return RunResult(study.name, run_id, final, ok, tuple(results), final / "manifest.json")
+
+
+def _run_on_dask(
+    todo: list[Job],
+    study: Study,
+    work: Path,
+    scheduler: str,
+    pdf: bool,
+    base_provenance: Mapping[str, Any],
+    keys: Mapping[str, str],
+    progress: ProgressFn,
+) -> list[NotebookResult]:
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+    except ImportError:
+        raise ParameterError(
+            "needs dask.distributed: pip install 'quartiere[dask]'", parameter="scheduler"
+        ) from None
+    try:
+        client = scheduler if not isinstance(scheduler, str) else Client(scheduler, timeout="10s")
+    except OSError as exc:
+        raise ParameterError(f"cannot reach {scheduler!r} ({exc})", parameter="scheduler") from None
+    own = isinstance(scheduler, str)
+    results = []
+    try:
+        futures = {}
+        for job in todo:
+            fut = client.submit(
+                _remote_job, job, str(study.root), pdf, base_provenance, keys[job.name], pure=False
+            )
+            futures[fut] = job
+            progress("start", job=job)
+        for fut in dask_completed(list(futures)):
+            job = futures[fut]
+            try:
+                res, files = fut.result()
+            except Exception as exc:  # a worker died or could not run the job at all
+                res, files = (
+                    NotebookResult(
+                        job.notebook.stem,
+                        job.lang,
+                        "failed",
+                        0.0,
+                        dict(job.parameters),
+                        {},
+                        f"notebook {job.notebook.stem} ({job.lang}): worker failed: "
+                        f"{exc.__class__.__name__}: {exc}".splitlines()[0],
+                        {},
+                        "",
+                        _now(),
+                        job.label,
+                        keys[job.name],
+                    ),
+                    {},
+                )
+            for name, blob in files.items():
+                (work / name).write_bytes(blob)
+            res = res.moved(work)
+            progress("done", job=job, result=res)
+            results.append(res)
+    finally:
+        if own:
+            client.close()
+    return results
+
+
 def run_study(
     study: Study | str | os.PathLike[str],
     notebooks: Sequence[str] | None = None,
@@ -586,6 +938,8 @@ def run_study(
     pdf: bool = True,
     out: str | os.PathLike[str] | None = None,
     progress: ProgressFn | None = None,
+    force: bool = False,
+    scheduler: str | None = None,
 ) -> RunResult:
     """Execute a study's notebooks and write their reports and manifest.
 
@@ -609,6 +963,12 @@ def run_study(
     progress : callable, optional
         ``progress(event, **info)`` with events ``plan`` (jobs), ``start`` (job), ``cell``
         (job, index, total) and ``done`` (job, result). Called from worker threads.
+    force : bool, default False
+        Execute every notebook even when an earlier run has outputs for the same notebook
+        source, parameters, language, input files and Quartiere code.
+    scheduler : str, optional
+        ``tcp://host:port`` of a dask.distributed scheduler to run the notebooks on (extra
+        ``dask``); default local threads driving kernel processes.
 
     Returns
     -------
@@ -625,108 +985,192 @@ def run_study(
     -----
     Kernels start in the parent's working directory (papermill's ``cwd`` changes the
     process-wide directory and is not thread-safe, papermill #473); notebooks receive the
-    study as an absolute path instead. A kernel that fails to start (port collision,
-    papermill #511) is retried twice.
+    study as an absolute path instead. Kernels talk over IPC sockets in a private folder,
+    so parallel starts cannot collide on TCP ports (papermill #511); a kernel that fails to
+    start is retried twice. Reused outputs are hard links to the earlier run's files, and
+    the manifest names the run they come from (``reused_from``).
     """
     if not isinstance(study, Study):
         study = load_study(study)
     planned = plan_run(study, notebooks, params=params, lang=lang)
-    progress = progress or _noop
-    progress("plan", jobs=planned)
-    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
-        raise ParameterError(f"must be a whole number >= 1, got {jobs!r}", parameter="jobs")
-    workers = min(jobs or os.cpu_count() or 1, len(planned))
+    return _execute_jobs(
+        planned,
+        study,
+        kind="run",
+        jobs=jobs,
+        pdf=pdf,
+        out=out,
+        progress=progress or _noop,
+        force=force,
+        scheduler=scheduler,
+        title=study.title,
+    )
 
-    root = Path(out) if out is not None else REPORTS
-    study_dir = root / study.name
-    study_dir.mkdir(parents=True, exist_ok=True)
-    run_id = _dt.datetime.now().strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
-    work = study_dir / f".tmp-{run_id}"
-    work.mkdir()
-    started = _now()
-    inputs = _manifest.input_hashes({"study.yml": study.config_path, **study.files}, study.root)
-    env = _manifest.environment_info()
-    git = _manifest.git_info(NOTEBOOKS)
-    base_provenance = {
-        "study": f"{study.title} ({study.name})",
-        "inputs": {k: v["sha256"][:12] for k, v in inputs.items()},
-        "versions": {k: v for k, v in env["packages"].items() if v},
-        "commit": (git["commit"] or "-")[:12] + (" (dirty)" if git.get("dirty") else ""),
-        "run": run_id,
-    }
-    results: list[NotebookResult] = []
-    try:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="quartiere") as pool:
-            futures = [
-                pool.submit(
-                    _run_job,
-                    job,
-                    work,
-                    study,
-                    pdf=pdf,
-                    progress=progress,
-                    base_provenance=base_provenance,
+
+# --- batches ---------------------------------------------------------------------------
+
+_OVER_ALIASES = {
+    "district": "districts",
+    "comune": "districts",
+    "comuni": "districts",
+    "districts": "districts",
+}
+
+
+def plan_batch(
+    study: Study | str | os.PathLike[str],
+    notebook: str,
+    *,
+    over: str | None = None,
+    grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]] | None = None,
+    params: Mapping[str, Any] | None = None,
+    lang: str | Sequence[str] | None = None,
+) -> list[Job]:
+    """One job per value of a study dimension (``over``) or per point of a parameter grid.
+
+    Parameters
+    ----------
+    study : Study or path
+    notebook : str
+        One notebook (see :func:`find_notebooks`).
+    over : str, optional
+        ``"district"`` / ``"comune"``: every district of the study, passed to the notebook's
+        parameter declared ``{@districts}``; or the name of a parameter with declared choices.
+    grid : Mapping or sequence of Mapping, optional
+        ``{name: [values]}`` (every combination) or a list of ``{name: value}`` points.
+    params : Mapping, optional
+        Fixed parameters for every job.
+    lang : str or sequence of str, optional
+
+    Returns
+    -------
+    list of Job
+        Each labelled with its value(s); every job's parameters are validated.
+
+    Raises
+    ------
+    ParameterError
+        Neither or both of ``over`` and ``grid``; no parameter to vary; an invalid value.
+
+    Examples
+    --------
+    >>> jobs = plan_batch("data/sample", "01", over="district")
+    >>> [j.label for j in jobs][:2], jobs[0].parameters["focus_district"]
+    (['Serenella', 'Borgo San Rocco'], 'Serenella')
+    >>> [j.name for j in plan_batch("data/sample", "01", grid={"nido_share": [0.33, 0.45]})]
+    ['01-profile-community.nido-share-0-33.it', '01-profile-community.nido-share-0-45.it']
+    """
+    if not isinstance(study, Study):
+        study = load_study(study)
+    if (over is None) == (grid is None):
+        raise ParameterError("give either --over or --grid", parameter="over")
+    (path,) = find_notebooks([notebook])
+    specs = read_parameters(path)
+    points: list[dict[str, Any]]
+    if over is not None:
+        source = _OVER_ALIASES.get(over)
+        if source is not None:
+            names = [s.name for s in specs if s.choices_from == source]
+            if len(names) != 1:
+                raise ParameterError(
+                    f"notebook {path.stem} must declare exactly one parameter with {{@{source}}} "
+                    f"to batch over {over!r}; it declares {len(names)}",
+                    parameter="over",
                 )
-                for job in planned
+            values: Sequence[Any] = getattr(study, source)
+            name = names[0]
+        else:
+            spec = next((s for s in specs if s.name == over), None)
+            if spec is None or not (spec.choices or spec.choices_from):
+                hint = ", ".join(s.name for s in specs if s.choices or s.choices_from) or "none"
+                raise ParameterError(
+                    f"use district, comune or a parameter with declared choices ({hint})",
+                    parameter="over",
+                )
+            name = spec.name
+            values = spec.choices or tuple(getattr(study, spec.choices_from or "", ()))
+        points = [{name: v} for v in values]
+    else:
+        if isinstance(grid, Mapping):
+            names = list(grid)
+            for n in names:
+                if isinstance(grid[n], (str, bytes)) or not isinstance(grid[n], Sequence):
+                    raise ParameterError(f"grid values of {n!r} must be a list", parameter="grid")
+            points = [
+                dict(zip(names, combo, strict=True)) for combo in itertools.product(*grid.values())
             ]
-            for fut in as_completed(futures):
-                results.append(fut.result())
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    order = {job.name: i for i, job in enumerate(planned)}
-    results.sort(key=lambda r: order[f"{r.notebook}.{r.lang}"])
-    ok = all(r.status == "ok" for r in results)
-    final = study_dir / run_id
-    data = {
-        "quartiere": env["packages"].get("quartiere"),
-        "run_id": run_id,
-        "status": "ok" if ok else "failed",
-        "started": started,
-        "finished": _now(),
-        "study": {"name": study.name, "title": study.title, "root": str(study.root)},
-        "git": git,
-        "environment": env,
-        "inputs": inputs,
-        "notebooks": [
-            {
-                "notebook": r.notebook,
-                "lang": r.lang,
-                "status": r.status,
-                "parameters": {k: v for k, v in r.parameters.items() if k != "study"},
-                "started": r.started,
-                "finished": r.finished,
-                "duration_s": round(r.duration, 3),
-                "error": r.error,
-                "outputs": {
-                    kind: {"path": p.name, "sha256": _manifest.file_sha256(p)}
-                    for kind, p in r.outputs.items()
-                },
-                "glued": r.glued,
-            }
-            for r in results
-        ],
-    }
-    _manifest.write_manifest(work / "manifest.json", _jsonable(data))
-    os.rename(work, final)
-    results = [
-        NotebookResult(
-            r.notebook,
-            r.lang,
-            r.status,
-            r.duration,
-            r.parameters,
-            {k: final / p.name for k, p in r.outputs.items()},
-            r.error,
-            r.glued,
-            r.started,
-            r.finished,
+        else:
+            points = [dict(p) for p in grid or []]
+        if not points:
+            raise ParameterError("the grid is empty", parameter="grid")
+    jobs: list[Job] = []
+    for point in points:
+        label = (
+            ", ".join(str(v) for v in point.values())
+            if over
+            else ", ".join(f"{k} {v}" for k, v in point.items())
         )
-        for r in results
-    ]
-    if ok:
-        _update_latest(study_dir, run_id)
-    return RunResult(study.name, run_id, final, ok, tuple(results), final / "manifest.json")
+        for job in plan_run(study, [str(path)], params={**(params or {}), **point}, lang=lang):
+            jobs.append(dataclasses.replace(job, label=label))
+    names_seen = [j.name for j in jobs]
+    if len(set(names_seen)) != len(names_seen):
+        raise ParameterError(
+            "two grid points give the same file name; make values distinct", parameter="grid"
+        )
+    return jobs
+
+
+def run_batch(
+    study: Study | str | os.PathLike[str],
+    notebook: str,
+    *,
+    over: str | None = None,
+    grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]] | None = None,
+    params: Mapping[str, Any] | None = None,
+    jobs: int | None = None,
+    lang: str | Sequence[str] | None = None,
+    pdf: bool = True,
+    out: str | os.PathLike[str] | None = None,
+    progress: ProgressFn | None = None,
+    force: bool = False,
+    scheduler: Any = None,
+) -> RunResult:
+    """Execute one notebook once per district (or grid point): one report each, an index page,
+    one manifest for the batch in ``reports/<study>/batch-<id>/``.
+
+    Parameters are those of :func:`plan_batch` and :func:`run_study`; ``scheduler`` may also
+    be a ``distributed.Client``.
+
+    Returns
+    -------
+    RunResult
+        ``ok`` is False when any job failed; failed jobs are listed with their error and the
+        others complete.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> res = run_batch("data/sample", "01", grid=[{"focus_district": "Montecerro"}],
+    ...                 pdf=False, out=tempfile.mkdtemp())
+    >>> res.ok, res.run_dir.name.startswith("batch-"), sorted(p.name for p in res.run_dir.iterdir())
+    (True, True, ['01-profile-community.focus-district-montecerro.it.html', '01-profile-community.focus-district-montecerro.it.ipynb', 'index.html', 'manifest.json'])
+    """
+    if not isinstance(study, Study):
+        study = load_study(study)
+    planned = plan_batch(study, notebook, over=over, grid=grid, params=params, lang=lang)
+    title = f"{study.title}: {planned[0].notebook.stem}"
+    return _execute_jobs(
+        planned,
+        study,
+        kind="batch",
+        jobs=jobs,
+        pdf=pdf,
+        out=out,
+        progress=progress or _noop,
+        force=force,
+        scheduler=scheduler,
+        title=title,
+    )
 
 
 def _jsonable(obj: Any) -> Any:

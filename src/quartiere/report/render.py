@@ -16,7 +16,7 @@ import html
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ __all__ = [
     "render_html",
     "render_pdf",
     "add_toc",
+    "render_index",
 ]
 
 
@@ -376,4 +377,87 @@ def render_pdf(
         ) from None
     with atomic_write(out, "wb", encoding=None) as fh:
         fh.write(pdf)
+    return out
+
+
+def render_index(
+    results: Iterable[Any],
+    out: str | os.PathLike[str],
+    *,
+    lang: str,
+    title: str,
+    study: Any,
+    run_id: str,
+) -> Path:
+    """Write the index page of a run or batch: one row per report, with links and status.
+
+    Parameters
+    ----------
+    results : iterable of NotebookResult
+        Outputs must sit in the same folder as ``out`` (links are relative).
+    out : path
+        Destination ``index.html`` (atomic).
+    lang : {"it", "en"}
+    title : str
+        Page title.
+    study : Study
+        For the area line.
+    run_id : str
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import tempfile, types
+    >>> r = types.SimpleNamespace(notebook="01-profile-community", label="Porto Lido", lang="it",
+    ...     status="ok", outputs={"html": Path("a.html")}, error=None, reused_from=None)
+    >>> s = types.SimpleNamespace(area="Ambito <fittizio>")
+    >>> page = render_index([r], Path(tempfile.mkdtemp()) / "index.html", lang="it",
+    ...                     title="Val Serena", study=s, run_id="r1").read_text()
+    >>> 'href="a.html"' in page and "Ambito &lt;fittizio&gt;" in page
+    True
+    """
+    check_lang(lang)
+    e = html.escape
+    rows = []
+    for r in results:
+        links = " ".join(
+            f'<a href="{e(p.name)}">{e(kind)}</a>'
+            for kind, p in r.outputs.items()
+            if kind in {"html", "pdf", "ipynb"}
+        )
+        status = t("report.status_ok" if r.status == "ok" else "report.status_failed", lang)
+        if r.reused_from:
+            status += " (" + t("report.reused", lang, run=r.reused_from) + ")"
+        if r.error:
+            status += f"<br><small>{e(r.error)}</small>"
+        rows.append(
+            f"<tr><td>{e(r.notebook)}</td><td>{e(r.label or '')}</td><td>{e(r.lang)}</td>"
+            f'<td class="{e(r.status)}">{status}</td><td>{links}</td></tr>'
+        )
+    css = (Path(TEMPLATES) / "quartiere" / "quartiere.css").read_text(encoding="utf-8")
+    heads = "".join(
+        f"<th>{e(t(k, lang))}</th>"
+        for k in (
+            "report.col_report",
+            "report.col_value",
+            "report.col_language",
+            "report.col_status",
+            "report.col_files",
+        )
+    )
+    page = (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{e(title)}</title>'
+        f"<style>{css} td.failed {{ color: #b00020; }}</style></head>"
+        f'<body class="q-report"><header class="q-cover"><p class="q-area">{e(getattr(study, "area", ""))}</p>'
+        f'<h1 class="q-title">{e(title)}</h1><p class="q-meta">{e(t("report.index", lang, run=run_id))}</p></header>'
+        f'<main><table class="q-table"><thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        "</main></body></html>"
+    )
+    out = Path(out)
+    with atomic_write(out) as fh:
+        fh.write(page)
     return out
