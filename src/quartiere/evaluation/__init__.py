@@ -20,6 +20,7 @@ from quartiere.evaluation.costs import (
 )
 from quartiere.evaluation.gas import gas_chart, gas_scores, gas_summary, gas_t_score
 from quartiere.evaluation.indicators import indicator_chart, indicator_progress
+from quartiere.evaluation.inputs import EvaluationData, load_evaluation
 from quartiere.evaluation.logic_model import (
     logic_model_chart,
     logic_model_frame,
@@ -33,6 +34,30 @@ from quartiere.evaluation.outcomes import (
     pre_trend_test,
     pre_trends,
     pre_trends_chart,
+)
+from quartiere.evaluation.present import (
+    ReportText,
+    cost_table,
+    cost_tornado_chart,
+    did_means_table,
+    did_table,
+    gas_table,
+    indicators_table,
+    logic_model_report,
+    outcome_gap_table,
+    outcome_gap_text,
+    pre_post_table,
+    recommendation_table,
+    recommendation_text,
+    sensitivity_table,
+    service_chart,
+    service_table,
+)
+from quartiere.evaluation.programme import (
+    CostAnalysis,
+    cost_analysis,
+    outcome_gap,
+    target_attainment,
 )
 from quartiere.evaluation.recommend import Recommendation, recommend
 from quartiere.evaluation.schema import EvaluationSchema, Indicator, LogicModel
@@ -66,4 +91,26 @@ __all__ = [
     "service_summary",
     "recommend",
     "Recommendation",
+    "EvaluationData",
+    "load_evaluation",
+    "outcome_gap",
+    "CostAnalysis",
+    "cost_analysis",
+    "target_attainment",
+    "ReportText",
+    "logic_model_report",
+    "indicators_table",
+    "pre_post_table",
+    "did_means_table",
+    "did_table",
+    "outcome_gap_table",
+    "outcome_gap_text",
+    "gas_table",
+    "service_table",
+    "service_chart",
+    "cost_table",
+    "sensitivity_table",
+    "cost_tornado_chart",
+    "recommendation_table",
+    "recommendation_text",
 ]

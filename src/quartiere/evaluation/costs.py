@@ -358,7 +358,14 @@ def one_way_sensitivity(
 
 
 def tornado_chart(
-    sensitivity: pd.DataFrame, *, lang: str = "it", names: Mapping[str, str] | None = None
+    sensitivity: pd.DataFrame,
+    *,
+    lang: str = "it",
+    names: Mapping[str, str] | None = None,
+    x_title: str | None = None,
+    reference: float | None = None,
+    reference_label: str | None = None,
+    title: str | None = None,
 ) -> alt.Chart:
     """Tornado chart of a one-way sensitivity analysis.
 
@@ -370,12 +377,21 @@ def tornado_chart(
         Language of the axes.
     names : mapping, optional
         Display names of the parameters.
+    x_title : str, optional
+        Title of the value axis (default "Estimate" in ``lang``).
+    reference : float, optional
+        A value to compare with (e.g. the alternative's cost), drawn as a dashed rule; the
+        axis then starts at 0.
+    reference_label : str, optional
+        Text written by the reference rule.
+    title : str, optional
+        Figure caption.
 
     Returns
     -------
     altair.LayerChart
         One horizontal bar per parameter from ``estimate_low`` to ``estimate_high``, widest
-        on top, and a rule at ``base_estimate``.
+        on top, a rule at ``base_estimate`` and, with ``reference``, a dashed rule and label.
 
     Raises
     ------
@@ -395,23 +411,39 @@ def tornado_chart(
     >>> out = one_way_sensitivity(lambda a, b: a * b, {"a": (2, 1, 3), "b": (10, 9, 11)})
     >>> [layer["mark"]["type"] for layer in tornado_chart(out).to_dict()["layer"]]
     ['bar', 'rule']
+    >>> spec = tornado_chart(out, reference=40, reference_label="alt").to_dict()
+    >>> [layer["mark"]["type"] for layer in spec["layer"]]
+    ['bar', 'rule', 'rule', 'text']
     """
     lab = labels(lang)
     frame = sensitivity.assign(name=sensitivity["parameter"].map(lambda p: (names or {}).get(p, p)))
     order = list(frame.sort_values("swing", ascending=False)["name"])
+    scale = alt.Scale(zero=reference is not None)
     bars = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("name:N", sort=order, title=lab["parameter"]),
-            x=alt.X("estimate_low:Q", title=lab["estimate"], scale=alt.Scale(zero=False)),
+            y=alt.Y("name:N", sort=order, title=lab["parameter"], axis=alt.Axis(labelLimit=260)),
+            x=alt.X("estimate_low:Q", title=x_title or lab["estimate"], scale=scale),
             x2="estimate_high:Q",
             tooltip=["name:N", "low_value:Q", "high_value:Q", "estimate_low:Q", "estimate_high:Q"],
         )
     )
     base = float(frame["base_estimate"].iloc[0]) if len(frame) else 0.0
     rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color="black").encode(x="base:Q")
-    return alt.layer(bars, rule)
+    layers = [bars, rule]
+    if reference is not None:
+        ref = pd.DataFrame({"ref": [float(reference)], "label": [reference_label or ""]})
+        layers.append(
+            alt.Chart(ref).mark_rule(color="#D55E00", strokeDash=[6, 4]).encode(x="ref:Q")
+        )
+        layers.append(
+            alt.Chart(ref)
+            .mark_text(align="right", dx=-4, dy=-6, color="#D55E00", baseline="bottom")
+            .encode(x="ref:Q", y=alt.value(0), text="label:N")
+        )
+    chart = alt.layer(*layers).properties(width=360, height=40 * max(len(frame), 1))
+    return chart.properties(title=title) if title else chart
 
 
 def service_summary(

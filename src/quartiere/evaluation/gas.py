@@ -273,7 +273,9 @@ def gas_summary(
     return pd.DataFrame(rows)
 
 
-def gas_chart(per_user: pd.DataFrame, *, lang: str = "it", bin_step: float = 5.0) -> alt.Chart:
+def gas_chart(
+    per_user: pd.DataFrame, *, lang: str = "it", bin_step: float = 5.0, title: str | None = None
+) -> alt.Chart:
     """Histogram of users' T-scores with a rule at 50 (goals attained as expected).
 
     Parameters
@@ -284,6 +286,8 @@ def gas_chart(per_user: pd.DataFrame, *, lang: str = "it", bin_step: float = 5.0
         Language of the axes.
     bin_step : float, default 5
         Width of the T-score bins.
+    title : str, optional
+        Figure caption.
 
     Returns
     -------
@@ -323,4 +327,5 @@ def gas_chart(per_user: pd.DataFrame, *, lang: str = "it", bin_step: float = 5.0
         .mark_rule(strokeDash=[4, 4], color="black")
         .encode(x="t_score:Q")
     )
-    return alt.layer(bars, rule)
+    chart = alt.layer(bars, rule).properties(width=420, height=220)
+    return chart.properties(title=title) if title else chart

@@ -177,7 +177,9 @@ def indicator_progress(
     return pd.DataFrame(rows, columns=_COLUMNS)
 
 
-def indicator_chart(progress: pd.DataFrame, *, lang: str = "it") -> alt.Chart:
+def indicator_chart(
+    progress: pd.DataFrame, *, lang: str = "it", title: str | None = None
+) -> alt.Chart:
     """Bar chart of progress (%) per indicator with a tick at the expected-by-now share.
 
     Parameters
@@ -186,6 +188,8 @@ def indicator_chart(progress: pd.DataFrame, *, lang: str = "it") -> alt.Chart:
         Output of :func:`indicator_progress`.
     lang : {"it", "en"}
         Language of axes and status labels.
+    title : str, optional
+        Figure caption.
 
     Returns
     -------
@@ -222,7 +226,9 @@ def indicator_chart(progress: pd.DataFrame, *, lang: str = "it") -> alt.Chart:
         status_label=progress["status"].map(lab),
     )
     status_order = [lab["on_track"], lab["at_risk"], lab["off_track"]]
-    base = alt.Chart(frame).encode(y=alt.Y("name:N", title=lab["indicator"]))
+    base = alt.Chart(frame).encode(
+        y=alt.Y("name:N", title=None, sort=None, axis=alt.Axis(labelLimit=320))
+    )
     bars = base.mark_bar().encode(
         x=alt.X("progress_pct:Q", title=lab["progress"]),
         color=alt.Color(
@@ -233,6 +239,7 @@ def indicator_chart(progress: pd.DataFrame, *, lang: str = "it") -> alt.Chart:
         tooltip=["indicator:N", "value:Q", "target:Q", "progress_pct:Q", "expected_pct:Q"],
     )
     ticks = base.mark_tick(color="black", thickness=2).encode(
-        x=alt.X("expected_pct:Q", title=lab["expected"])
+        x=alt.X("expected_pct:Q", title=lab["progress"])
     )
-    return alt.layer(bars, ticks)
+    chart = alt.layer(bars, ticks).properties(width=300, height=36 * max(len(frame), 1))
+    return chart.properties(title=title) if title else chart

@@ -711,7 +711,9 @@ def pre_trend_test(
     return pd.DataFrame([{"n_periods": len(levels), "n": len(y_pre), **est}])
 
 
-def pre_trends_chart(trends: pd.DataFrame, *, lang: str = "it") -> alt.Chart:
+def pre_trends_chart(
+    trends: pd.DataFrame, *, lang: str = "it", title: str | None = None
+) -> alt.Chart:
     """Line chart of group means by period with 95% bands and a rule at the programme start.
 
     Parameters
@@ -720,6 +722,8 @@ def pre_trends_chart(trends: pd.DataFrame, *, lang: str = "it") -> alt.Chart:
         Output of :func:`pre_trends`.
     lang : {"it", "en"}
         Language of axes and legend.
+    title : str, optional
+        Figure caption.
 
     Returns
     -------
@@ -756,7 +760,7 @@ def pre_trends_chart(trends: pd.DataFrame, *, lang: str = "it") -> alt.Chart:
     )
     order = [str(p) for p in sorted(pd.unique(trends["period"]))]
     first_post = sorted(pd.unique(trends.loc[trends["phase"] == "post", "period"]))
-    x = alt.X("period_label:O", sort=order, title=lab["period"])
+    x = alt.X("period_label:O", sort=order, title=lab["period"], axis=alt.Axis(labelAngle=0))
     color = alt.Color("group_label:N", title=lab["group"])
     base = alt.Chart(frame)
     band = base.mark_area(opacity=0.2).encode(
@@ -774,7 +778,8 @@ def pre_trends_chart(trends: pd.DataFrame, *, lang: str = "it") -> alt.Chart:
         .mark_rule(strokeDash=[4, 4], color="gray")
         .encode(x=alt.X("period_label:O", sort=order), tooltip=alt.value(lab["treatment_start"]))
     )
-    return alt.layer(band, line, rule).properties(width=420, height=260)
+    chart = alt.layer(band, line, rule).properties(width=420, height=260)
+    return chart.properties(title=title) if title else chart
 
 
 def compare_groups(
