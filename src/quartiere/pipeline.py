@@ -72,6 +72,7 @@ NOTEBOOKS = _find_dir("notebooks", "QUARTIERE_NOTEBOOKS")
 REPORTS = Path(os.environ.get("QUARTIERE_REPORTS", NOTEBOOKS.parent / "reports"))
 _NUMBERED = re.compile(r"^\d\d-[\w-]+\.ipynb$")
 _render_lock = threading.Lock()
+_INJECTED = frozenset({"study", "run_dir"})  # machine-specific paths: not shown, not in keys
 
 
 def find_notebooks(
@@ -326,6 +327,13 @@ def plan_run(
     -------
     list of Job
 
+    Notes
+    -----
+    ``study`` and ``lang`` are injected into notebooks that declare them. A notebook that
+    declares ``run_dir`` is a synthesis: it runs after every other notebook of the run, with
+    ``run_dir`` set to the folder holding their executed notebooks, so it can read their
+    results with :func:`quartiere.read_glued` instead of computing them again.
+
     Raises
     ------
     ParameterError
@@ -363,8 +371,12 @@ def plan_run(
             raise ParameterError(
                 f"set {name!r} with --{name}, not as a notebook parameter", parameter=name
             )
+        if name == "run_dir":
+            raise ParameterError("is set by the pipeline for synthesis notebooks", parameter=name)
         if not any(name in {s.name for s in sp} for sp in specs.values()):
-            every = sorted({s.name for sp in specs.values() for s in sp} - {"study", "lang"})
+            every = sorted(
+                {s.name for sp in specs.values() for s in sp} - {"study", "lang", "run_dir"}
+            )
             close = difflib.get_close_matches(name, every, n=1, cutoff=0.5)
             hint = f"did you mean {close[0]!r}?" if close else f"declared: {', '.join(every)}"
             which = ", ".join(p.stem for p in paths)
@@ -397,6 +409,8 @@ def plan_run(
                 final["study"] = str(study.root)
             if "lang" in declared:
                 final["lang"] = code
+            if "run_dir" in declared:
+                final["run_dir"] = ""  # the run folder, injected when the other notebooks are done
             jobs.append(Job(path, code, final))
     return jobs
 
@@ -559,7 +573,7 @@ def _run_job(
         return result("failed", outputs, str(exc))
     ipynb.with_suffix(".kernel.log").unlink(missing_ok=True)
     glued = read_glued(ipynb)
-    shown = {k: v for k, v in job.parameters.items() if k != "study"}
+    shown = {k: v for k, v in job.parameters.items() if k not in _INJECTED}
     provenance = {
         **base_provenance,
         "notebook": f"{job.notebook.stem} ({job.lang})" + (f" · {job.label}" if job.label else ""),
@@ -642,7 +656,7 @@ def job_key(job: Job, *, inputs: Mapping[str, Any], code: str, pdf: bool) -> str
     >>> k == job_key(j, inputs={"a": {"sha256": "1"}}, code="c", pdf=True)
     False
     """
-    params = {k: v for k, v in job.parameters.items() if k != "study"}
+    params = {k: v for k, v in job.parameters.items() if k not in _INJECTED}
     payload = {
         "notebook": hashlib.sha256(job.notebook.read_bytes()).hexdigest(),
         "name": job.notebook.name,
@@ -772,6 +786,14 @@ def _execute_jobs(
         "run": run_id,
     }
     keys = {job.name: job_key(job, inputs=inputs, code=code, pdf=pdf) for job in planned}
+    upstream = sorted(
+        k for j, k in zip(planned, keys.values(), strict=True) if "run_dir" not in j.parameters
+    )
+    for job in planned:  # a synthesis is only as fresh as everything it reads
+        if "run_dir" in job.parameters:
+            keys[job.name] = hashlib.sha256(
+                "".join([keys[job.name], *upstream]).encode()
+            ).hexdigest()
     previous = {} if force else _reusable(study_dir)
     results: list[NotebookResult] = []
     todo: list[Job] = []
@@ -783,29 +805,23 @@ def _execute_jobs(
             results.append(res)
         else:
             todo.append(job)
+    # synthesis notebooks (declaring `run_dir`) read the others' results: they run last,
+    # locally, with the run folder injected
+    first = [j for j in todo if "run_dir" not in j.parameters]
+    last = [
+        dataclasses.replace(j, parameters={**j.parameters, "run_dir": str(work)})
+        for j in todo
+        if "run_dir" in j.parameters
+    ]
     try:
-        if todo and scheduler:
+        if first and scheduler:
             results += _run_on_dask(
-                todo, study, work, scheduler, pdf, base_provenance, keys, progress
+                first, study, work, scheduler, pdf, base_provenance, keys, progress
             )
-        elif todo:
-            workers = min(jobs or os.cpu_count() or 1, len(todo))
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="quartiere") as pool:
-                futures = [
-                    pool.submit(
-                        _run_job,
-                        job,
-                        work,
-                        study,
-                        pdf=pdf,
-                        progress=progress,
-                        base_provenance=base_provenance,
-                        key=keys[job.name],
-                    )
-                    for job in todo
-                ]
-                for fut in as_completed(futures):
-                    results.append(fut.result())
+        elif first:
+            results += _run_local(first, work, study, jobs, pdf, progress, base_provenance, keys)
+        if last:
+            results += _run_local(last, work, study, jobs, pdf, progress, base_provenance, keys)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -841,7 +857,7 @@ def _execute_jobs(
                 "status": r.status,
                 "key": r.key,
                 "reused_from": r.reused_from,
-                "parameters": {k: v for k, v in r.parameters.items() if k != "study"},
+                "parameters": {k: v for k, v in r.parameters.items() if k not in _INJECTED},
                 "started": r.started,
                 "finished": r.finished,
                 "duration_s": round(r.duration, 3),
@@ -861,6 +877,37 @@ def _execute_jobs(
     if ok and kind == "run":
         _update_latest(study_dir, run_id)
     return RunResult(study.name, run_id, final, ok, tuple(results), final / "manifest.json")
+
+
+def _run_local(
+    todo: list[Job],
+    work: Path,
+    study: Study,
+    jobs: int | None,
+    pdf: bool,
+    progress: ProgressFn,
+    base_provenance: Mapping[str, Any],
+    keys: Mapping[str, str],
+) -> list[NotebookResult]:
+    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    results = []
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="quartiere") as pool:
+        futures = [
+            pool.submit(
+                _run_job,
+                job,
+                work,
+                study,
+                pdf=pdf,
+                progress=progress,
+                base_provenance=base_provenance,
+                key=keys[job.name],
+            )
+            for job in todo
+        ]
+        for fut in as_completed(futures):
+            results.append(fut.result())
+    return results
 
 
 def _run_on_dask(

@@ -28,7 +28,11 @@ def _tiny_notebook(path: Path, body: str) -> Path:
         params,
         nbformat.v4.new_code_cell(body),
     ]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
     return path
 
@@ -42,8 +46,14 @@ def test_plan_batch_over_districts_and_grid(tmp_path, sample_study):
     assert len(jobs) == 2 * len(sample_study.districts)
     assert {j.parameters["district"] for j in jobs} == set(sample_study.districts)
     assert jobs[2].name == "01-tiny.borgo-san-rocco.it"
-    grid = plan_batch(sample_study, str(nb), grid={"district": ["Montecerro", "Porto Lido"], "factor": [1, 2, 3]})
-    assert len(grid) == 6 and grid[-1].parameters == {**grid[-1].parameters, "district": "Porto Lido", "factor": 3}
+    grid = plan_batch(
+        sample_study, str(nb), grid={"district": ["Montecerro", "Porto Lido"], "factor": [1, 2, 3]}
+    )
+    assert len(grid) == 6 and grid[-1].parameters == {
+        **grid[-1].parameters,
+        "district": "Porto Lido",
+        "factor": 3,
+    }
     points = plan_batch(sample_study, str(nb), grid=[{"factor": 5}, {"factor": 6}])
     assert [j.label for j in points] == ["factor 5", "factor 6"]
 
@@ -52,9 +62,14 @@ def test_plan_batch_errors(tmp_path, sample_study):
     nb = _tiny_notebook(tmp_path / "01-tiny.ipynb", GLUE)
     with pytest.raises(ParameterError, match="give either --over or --grid"):
         plan_batch(sample_study, str(nb))
-    with pytest.raises(ParameterError, match="parameter 'over': use district, comune or a parameter"):
+    with pytest.raises(
+        ParameterError, match="parameter 'over': use district, comune or a parameter"
+    ):
         plan_batch(sample_study, str(nb), over="factor")
-    with pytest.raises(ParameterError, match="parameter 'district': 'Atlantide' is not one of the study's districts"):
+    with pytest.raises(
+        ParameterError,
+        match="parameter 'district': 'Atlantide' is not one of the study's districts",
+    ):
         plan_batch(sample_study, str(nb), grid={"district": ["Atlantide"]})
     with pytest.raises(ParameterError, match="grid values of 'factor' must be a list"):
         plan_batch(sample_study, str(nb), grid={"factor": 3})
@@ -95,11 +110,21 @@ def test_unchanged_rerun_reuses_outputs_and_a_changed_input_does_not(tmp_path, s
     second = run_study(study_copy, [str(nb)], pdf=False, out=out)
     (r,) = second.results
     assert r.reused_from == first.run_id and r.glued == {"district": "Serenella", "factor": 1}
-    assert (second.run_dir / "01-tiny.it.html").read_bytes() == (first.run_dir / "01-tiny.it.html").read_bytes()
+    assert (second.run_dir / "01-tiny.it.html").read_bytes() == (
+        first.run_dir / "01-tiny.it.html"
+    ).read_bytes()
     assert json.loads(second.manifest.read_text())["notebooks"][0]["reused_from"] == first.run_id
     # another parameter value, --force, or an edited input file execute again
-    assert run_study(study_copy, [str(nb)], params={"factor": 2}, pdf=False, out=out).results[0].reused_from is None
-    assert run_study(study_copy, [str(nb)], pdf=False, out=out, force=True).results[0].reused_from is None
+    assert (
+        run_study(study_copy, [str(nb)], params={"factor": 2}, pdf=False, out=out)
+        .results[0]
+        .reused_from
+        is None
+    )
+    assert (
+        run_study(study_copy, [str(nb)], pdf=False, out=out, force=True).results[0].reused_from
+        is None
+    )
     households = study_copy / "households.csv"
     households.write_bytes(households.read_bytes().replace(b"16864", b"16865"))
     changed = run_study(load_study(study_copy), [str(nb)], pdf=False, out=out)
@@ -116,14 +141,53 @@ def test_batch_on_a_dask_local_cluster(tmp_path, sample_study):
     from distributed import Client, LocalCluster
 
     nb = _tiny_notebook(tmp_path / "01-tiny.ipynb", GLUE)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         with Client(cluster) as client:
             res = run_batch(
-                sample_study, str(nb), grid={"district": ["Montecerro", "Porto Lido"]}, pdf=False,
-                out=tmp_path / "r", scheduler=client,
+                sample_study,
+                str(nb),
+                grid={"district": ["Montecerro", "Porto Lido"]},
+                pdf=False,
+                out=tmp_path / "r",
+                scheduler=client,
             )
     assert res.ok
     assert {r.glued["district"] for r in res.results} == {"Montecerro", "Porto Lido"}
     for r in res.results:
         assert r.outputs["html"].parent == res.run_dir and r.outputs["html"].stat().st_size > 1000
     assert json.loads(res.manifest.read_text())["executor"].startswith("dask")
+
+
+@pytest.mark.slow
+def test_synthesis_notebook_runs_last_and_reads_the_run(tmp_path, sample_study):
+    first = _tiny_notebook(
+        tmp_path / "01-tiny.ipynb", "from quartiere import glue\nglue('answer', 41 + factor)"
+    )
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell(
+        'study: str = "."  # study\nlang: str = "it"  # language {it|en}\nrun_dir: str = ""  # this run'
+    )
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell(
+            "from pathlib import Path\nfrom quartiere import glue, read_glued\n"
+            "glue('seen', read_glued(Path(run_dir) / f'01-tiny.{lang}.ipynb')['answer'])"
+        ),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    synth = tmp_path / "09-synth.ipynb"
+    nbformat.write(nb, synth)
+    res = run_study(sample_study, [str(synth), str(first)], jobs=2, pdf=False, out=tmp_path / "r")
+    assert res.ok
+    by = {r.notebook: r for r in res.results}
+    assert by["09-synth"].glued == {"seen": 42}
+    assert "run_dir" not in json.loads(res.manifest.read_text())["notebooks"][0]["parameters"]
+    with pytest.raises(ParameterError, match="parameter 'run_dir': is set by the pipeline"):
+        run_study(sample_study, [str(synth)], params={"run_dir": "/x"}, out=tmp_path / "r")
