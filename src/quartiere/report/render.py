@@ -184,25 +184,42 @@ _HEADING = re.compile(r'<h([23])\s+id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 
 
 def add_toc(page: str, title: str) -> str:
-    """Replace the ``<!--Q-TOC-->`` marker with a contents list of the page's h2/h3.
+    """Replace the ``<!--Q-TOC-->`` marker with a contents list of the page's h2 (numbered)
+    and h3 (nested under their h2).
 
     Examples
     --------
     >>> add_toc('<!--Q-TOC--><h2 id="a">Uno<a class="anchor-link" href="#a">¶</a></h2>', "Indice")
-    '<nav class="q-toc"><h2>Indice</h2><ol><li class="q-toc-h2"><a href="#a">Uno</a></li></ol></nav><h2 id="a">Uno<a class="anchor-link" href="#a">¶</a></h2>'
+    '<nav class="q-toc"><h2>Indice</h2><ol><li><a href="#a">Uno</a></li></ol></nav><h2 id="a">Uno<a class="anchor-link" href="#a">¶</a></h2>'
+    >>> toc = add_toc('<!--Q-TOC--><h2 id="a">A</h2><h3 id="b">B</h3><h2 id="c">C</h2>', "T")
+    >>> toc.split("</nav>")[0].split("<ol>", 1)[1]
+    '<li><a href="#a">A</a><ul><li><a href="#b">B</a></li></ul></li><li><a href="#c">C</a></li></ol>'
     """
-    items = []
+    parts: list[str] = []
+    open_sub = False
     for level, ident, inner in _HEADING.findall(page):
         if ident.startswith("q-"):
             continue
         text = re.sub(r"<a class=\"anchor-link\".*?</a>", "", inner, flags=re.S)
         text = re.sub(r"<[^>]+>", "", text).strip()
-        items.append(f'<li class="q-toc-h{level}"><a href="#{ident}">{text}</a></li>')
-    nav = (
-        f'<nav class="q-toc"><h2>{html.escape(title)}</h2><ol>{"".join(items)}</ol></nav>'
-        if items
-        else ""
-    )
+        link = f'<a href="#{ident}">{text}</a>'
+        if level == "2" or not parts:
+            if open_sub:
+                parts.append("</ul>")
+                open_sub = False
+            if parts:
+                parts.append("</li>")
+            parts.append(f"<li>{link}")
+        else:
+            if not open_sub:
+                parts.append("<ul>")
+                open_sub = True
+            parts.append(f"<li>{link}</li>")
+    if open_sub:
+        parts.append("</ul>")
+    if parts:
+        parts.append("</li>")
+    nav = f'<nav class="q-toc"><h2>{html.escape(title)}</h2><ol>{"".join(parts)}</ol></nav>' if parts else ""
     return page.replace("<!--Q-TOC-->", nav, 1)
 
 

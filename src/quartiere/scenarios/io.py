@@ -49,7 +49,13 @@ _RENAME = {
         "classe_eta": "age_band",
         "saldo_annuo": "net",
     },
-    "usage_rates": {"servizio": "service", "comune": "district", "tasso": "rate"},
+    "usage_rates": {
+        "servizio": "service",
+        "eta_min": "age_min",
+        "eta_max": "age_max",
+        "comune": "district",
+        "tasso": "rate",
+    },
     "unit_costs": {
         "servizio": "service",
         "costo_unitario": "unit_cost",

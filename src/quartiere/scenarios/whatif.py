@@ -261,15 +261,16 @@ class PlanModel:
         before = gap_summary(last, by=["service"])
         if portfolio is not None and portfolio["portfolio"]:
             after_supply = apply_options(self.supply, opts, portfolio["portfolio"].split("+"))
+            # keep the base year: economic support's supply is the base-year demand
             after = service_gaps(
-                proj[proj["year"] == proj["year"].max()],
+                proj[proj["year"].isin([proj["year"].min(), proj["year"].max()])],
                 self.inputs.usage_rates,
                 after_supply,
                 unit_costs=self.inputs.unit_costs,
                 standards=self.schema.standards,
                 rate_factors=rate_factors,
             )
-            after = gap_summary(after, by=["service"])
+            after = gap_summary(after[after["year"] == after["year"].max()], by=["service"])
         else:
             after = before
         table = before.merge(after, on="service", suffixes=("", "_after"))
