@@ -13,7 +13,6 @@ Usage: python benchmarks/bench_batch.py [--reports N]   (N <= 24, for a quick lo
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +22,9 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 STUDY = REPO / "data" / "sample"
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _naive import papermill_then_nbconvert  # noqa: E402
 
 
 def grid_points(n: int) -> list[tuple[str, float, str]]:
@@ -37,36 +39,8 @@ def baseline(points, out: Path) -> float:
     nb = REPO / "notebooks" / "01-profile-community.ipynb"
     t0 = time.perf_counter()
     for i, (district, share, lang) in enumerate(points):
-        executed = out / f"r{i}.ipynb"
-        subprocess.run(
-            [
-                str(BIN / "papermill"),
-                str(nb),
-                str(executed),
-                "-p",
-                "study",
-                str(STUDY),
-                "-p",
-                "lang",
-                lang,
-                "-p",
-                "focus_district",
-                district,
-                "-p",
-                "nido_share",
-                str(share),
-                "--no-progress-bar",
-                "-k",
-                "python3",
-            ],
-            check=True,
-            capture_output=True,
-        )
-        subprocess.run(
-            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
-            check=True,
-            capture_output=True,
-        )
+        params = {"study": STUDY, "lang": lang, "focus_district": district, "nido_share": share}
+        papermill_then_nbconvert(nb, out / f"r{i}.ipynb", params)
     return time.perf_counter() - t0
 
 

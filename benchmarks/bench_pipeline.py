@@ -23,6 +23,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _naive import papermill_then_nbconvert  # noqa: E402
 
 
 def _notebooks() -> list[Path]:
@@ -35,30 +38,7 @@ def baseline(out: Path) -> float:
     t0 = time.perf_counter()
     study = str(REPO / "data" / "sample")
     for nb in _notebooks():
-        executed = out / nb.name
-        subprocess.run(
-            [
-                str(BIN / "papermill"),
-                str(nb),
-                str(executed),
-                "-p",
-                "study",
-                study,
-                "-p",
-                "lang",
-                "it",
-                "--no-progress-bar",
-                "-k",
-                "python3",
-            ],
-            check=True,
-            capture_output=True,
-        )
-        subprocess.run(
-            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
-            check=True,
-            capture_output=True,
-        )
+        papermill_then_nbconvert(nb, out / nb.name, {"study": study, "lang": "it"})
     return time.perf_counter() - t0
 
 

@@ -140,25 +140,23 @@ def _summary(console: Any, result: Any) -> int:
     return 0 if result.ok else 1
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
+def _execute(
+    args: argparse.Namespace, plan: Any, run: Any, *positional: Any, **options: Any
+) -> int:
+    """Validate with ``plan`` (no kernel starts on a bad argument), then ``run`` with progress bars."""
     from rich.console import Console
 
-    from quartiere.pipeline import plan_run, run_study
-
     console = Console(highlight=False)
-    params = _collect_params(args)
-    langs = args.lang or None
-    plan_run(
-        args.study, args.notebooks or None, params=params, lang=langs
-    )  # fail before any kernel
+    common = {"params": _collect_params(args), "lang": args.lang or None}
+    plan(args.study, *positional, **options, **common)
     reporter = _RichProgress(console)
     with reporter.progress:
-        result = run_study(
+        result = run(
             args.study,
-            args.notebooks or None,
-            params=params,
+            *positional,
+            **options,
+            **common,
             jobs=args.jobs,
-            lang=langs,
             pdf=args.pdf,
             out=args.out,
             progress=reporter,
@@ -166,49 +164,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
         )
     return _summary(console, result)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from quartiere.pipeline import plan_run, run_study
+
+    return _execute(args, plan_run, run_study, args.notebooks or None)
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    import yaml
-    from rich.console import Console
+    from quartiere.pipeline import plan_batch, read_yaml, run_batch
 
-    from quartiere.errors import SchemaError
-    from quartiere.pipeline import plan_batch, run_batch
-
-    console = Console(highlight=False)
-    params = _collect_params(args)
-    grid = None
-    if args.grid:
-        path = Path(args.grid)
-        try:
-            grid = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SchemaError("grid file not found", path=path) from None
-        except yaml.YAMLError:
-            raise SchemaError("invalid YAML", path=path) from None
-        if not isinstance(grid, (dict, list)):
-            raise SchemaError(
-                "must map parameter names to lists of values, or list points", path=path
-            )
-    langs = args.lang or None
-    plan_batch(args.study, args.notebook, over=args.over, grid=grid, params=params, lang=langs)
-    reporter = _RichProgress(console)
-    with reporter.progress:
-        result = run_batch(
-            args.study,
-            args.notebook,
-            over=args.over,
-            grid=grid,
-            params=params,
-            jobs=args.jobs,
-            lang=langs,
-            pdf=args.pdf,
-            out=args.out,
-            progress=reporter,
-            force=args.force,
-            scheduler=args.scheduler,
-        )
-    return _summary(console, result)
+    grid = read_yaml(args.grid, what="grid", kinds=(dict, list)) if args.grid else None
+    return _execute(args, plan_batch, run_batch, args.notebook, over=args.over, grid=grid)
 
 
 def _cmd_params(args: argparse.Namespace) -> int:
@@ -359,7 +327,9 @@ def build_parser() -> argparse.ArgumentParser:
     params.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
     params.set_defaults(func=_cmd_params)
 
-    workshop = sub.add_parser("workshop", help="participatory workshops: serve the participant app to phones")
+    workshop = sub.add_parser(
+        "workshop", help="participatory workshops: serve the participant app to phones"
+    )
     wsub = workshop.add_subparsers(dest="workshop_command", required=True, metavar="ACTION")
     serve = wsub.add_parser(
         "serve",

@@ -52,6 +52,7 @@ __all__ = [
     "plan_batch",
     "plan_run",
     "read_params_file",
+    "read_yaml",
     "run_batch",
     "run_study",
 ]
@@ -130,6 +131,41 @@ def find_notebooks(
     return list(dict.fromkeys(out))
 
 
+def read_yaml(
+    path: str | os.PathLike[str], *, what: str = "parameters", kinds: tuple[type, ...] = (dict,)
+) -> Any:
+    """Read a small YAML file given on the command line (parameters, grid).
+
+    Raises
+    ------
+    SchemaError
+        Missing file, invalid YAML (with the line), or a top level of the wrong kind.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "g.yml"
+    >>> _ = p.write_text("- {factor: 1}\\n- {factor: 2}\\n")
+    >>> read_yaml(p, what="grid", kinds=(dict, list))
+    [{'factor': 1}, {'factor': 2}]
+    """
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SchemaError(f"{what} file not found", path=path) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise SchemaError(f"{where}invalid YAML", path=path) from None
+    if data is None:
+        return {} if dict in kinds else []
+    if not isinstance(data, kinds):
+        shape = "a mapping of names to values" if kinds == (dict,) else "a mapping or a list"
+        raise SchemaError(f"the {what} file must hold {shape}", path=path)
+    return data
+
+
 def read_params_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a ``--params`` YAML file: ``{name: value}`` for all notebooks, or
     ``{notebook-stem: {name: value}}`` per notebook (both may be mixed).
@@ -147,20 +183,7 @@ def read_params_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     >>> read_params_file(p)
     {'lang': 'en', '01-profile-community': {'focus_district': 'Porto Lido'}}
     """
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SchemaError("parameters file not found", path=path) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise SchemaError(f"{where}invalid YAML", path=path) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise SchemaError("must be a mapping of parameter names to values", path=path)
-    return data
+    return read_yaml(path, what="parameters")
 
 
 def _slug(text: str) -> str:

@@ -24,24 +24,15 @@ __all__ = ["Pseudonymizer", "pseudonymize_text", "pseudonymize_corpus", "KINDS",
 
 KINDS = ("email", "iban", "codice_fiscale", "phone", "address", "name")
 
-_LABELS = {
-    "it": {
-        "name": "Persona",
-        "email": "email",
-        "iban": "IBAN",
-        "codice_fiscale": "codice fiscale",
-        "phone": "telefono",
-        "address": "indirizzo",
-    },
-    "en": {
-        "name": "Person",
-        "email": "email",
-        "iban": "IBAN",
-        "codice_fiscale": "tax code",
-        "phone": "phone",
-        "address": "address",
-    },
-}
+# pseudonym labels ("[Persona 1]", "[telefono 2]"): catalog keys qual.pseudonym_<kind>
+_LANGS = ("it", "en")
+
+
+def _kind_label(kind: str, lang: str) -> str:
+    from quartiere.report.i18n import t
+
+    return t(f"qual.pseudonym_{kind}", lang)
+
 
 _D = "0-9LMNPQRSTUV"  # digits and their omocodia substitutes in a codice fiscale
 _PATTERNS: dict[str, re.Pattern] = {
@@ -157,7 +148,7 @@ class Pseudonymizer:
             raise ParameterError(
                 f"unknown kind {bad[0]!r}; choose from {', '.join(KINDS)}", parameter="kinds"
             )
-        if lang not in _LABELS:
+        if lang not in _LANGS:
             raise ParameterError(f"lang must be 'it' or 'en', got {lang!r}", parameter="lang")
         self.kinds = kinds
         self.lang = lang
@@ -220,7 +211,7 @@ class Pseudonymizer:
         key = (kind, norm)
         if key not in self._key:
             self._counter[kind] = self._counter.get(kind, 0) + 1
-            self._key[key] = f"[{_LABELS[self.lang][kind]} {self._counter[kind]}]"
+            self._key[key] = f"[{_kind_label(kind, self.lang)} {self._counter[kind]}]"
         return self._key[key]
 
     def spans(self, text: str) -> list[tuple[int, int, str, str]]:

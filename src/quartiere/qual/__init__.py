@@ -5,8 +5,10 @@ Public names
 ``Corpus``, ``read_qdpx``, ``write_qdpx``, ``read_qdc``, ``write_qdc``,
 ``read_transcripts``, ``write_transcripts``, ``krippendorff_alpha``, ``cohen_kappa``,
 ``agreement``, ``code_frequencies``, ``code_crosstab``, ``cooccurrence``, ``saturation``,
-``coverage``, ``quotes``, ``joint_display``, ``InterviewsSchema``, ``load_interviews``;
-charts in ``quartiere.qual.charts``.
+``coverage``, ``quotes``, ``joint_display``, ``survey_themes``, ``document_counts``,
+``top_themes``, ``theme_salience``, ``select_quotes``, ``InterviewsSchema``,
+``load_interviews``; charts in ``quartiere.qual.charts``, report tables (``*_table``) in
+``quartiere.qual.tables``.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from quartiere.qual.analysis import (
     saturation,
 )
 from quartiere.qual.corpus import Corpus
-from quartiere.qual.mixed import joint_display
+from quartiere.qual.mixed import joint_display, survey_themes
 from quartiere.qual.schema import InterviewsSchema, load_interviews
+from quartiere.qual.summary import document_counts, select_quotes, theme_salience, top_themes
 
 _IO_NAMES = {
     "read_qdc": "quartiere.io.qdpx",
@@ -57,6 +60,11 @@ __all__ = [
     "quotes",
     "saturation",
     "joint_display",
+    "survey_themes",
+    "document_counts",
+    "select_quotes",
+    "theme_salience",
+    "top_themes",
     "InterviewsSchema",
     "load_interviews",
     "read_qdc",

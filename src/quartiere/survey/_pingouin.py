@@ -93,7 +93,8 @@ def pairwise(data: pd.DataFrame, dv: str, between: str, *, parametric: bool) -> 
             "statistic": res[stat].astype(float),
             "df": res["dof"].astype(float) if parametric else np.nan,
             "p_unc": res["p_unc"].astype(float),
-            "p_val": res["p_corr"].astype(float),
+            # one pair (two groups): nothing to correct, pingouin gives no p_corr
+            "p_val": (res["p_corr"] if "p_corr" in res else res["p_unc"]).astype(float),
             "effect_size": res[eff].astype(float),
             "effect_size_name": "hedges_g" if parametric else "cles",
         }

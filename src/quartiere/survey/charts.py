@@ -1,7 +1,7 @@
 """Survey charts (altair): diverging Likert bars, estimates with CI whiskers, needs ranking.
 
-Each helper returns an ``alt.Chart`` and never displays it; labels come from ``_LABELS``
-in the report language (``"it"`` or ``"en"``).
+Each helper returns an ``alt.Chart`` and never displays it; labels come from the message
+catalog (``survey.*`` keys) in the report language (``"it"`` or ``"en"``).
 """
 
 from __future__ import annotations
@@ -13,39 +13,22 @@ import numpy as np
 import pandas as pd
 
 from quartiere.errors import ParameterError
+from quartiere.report.i18n import LANGS, t
 
 __all__ = ["likert_chart", "estimates_chart", "needs_chart"]
 
-_LABELS = {
-    "it": {
-        "share": "Quota di rispondenti (%)",
-        "item": "Affermazione",
-        "answer": "Risposta",
-        "estimate": "Stima",
-        "group": "Gruppo",
-        "need": "Bisogno",
-        "need_share": "Rispondenti che lo indicano (%)",
-        "ci": "Intervallo di confidenza",
-    },
-    "en": {
-        "share": "Share of respondents (%)",
-        "item": "Statement",
-        "answer": "Answer",
-        "estimate": "Estimate",
-        "group": "Group",
-        "need": "Need",
-        "need_share": "Respondents naming it (%)",
-        "ci": "Confidence interval",
-    },
-}
 # colour-blind-safe diverging palette (ColorBrewer RdBu)
 _DIVERGING = ["#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac", "#053061", "#67001f"]
 
 
+_KEYS = ("share", "item", "answer", "estimate", "group", "need", "need_share", "ci")
+
+
 def _labels(lang: str) -> dict[str, str]:
-    if lang not in _LABELS:
+    """Chart labels from the ``survey.*`` keys of the message catalog."""
+    if lang not in LANGS:
         raise ParameterError(f"unknown language {lang!r}; use it or en", parameter="lang")
-    return _LABELS[lang]
+    return {k: t(f"survey.{k}", lang) for k in _KEYS}
 
 
 def likert_chart(
@@ -54,6 +37,9 @@ def likert_chart(
     *,
     weight: str | None = None,
     item_labels: Mapping[str, str] | None = None,
+    answer_labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+    item_title: bool = True,
     lang: str = "it",
 ) -> alt.Chart:
     """Diverging stacked bars of Likert items, centred on the neutral answer.
@@ -68,6 +54,13 @@ def likert_chart(
         Weight column for weighted shares.
     item_labels : mapping, optional
         Text shown for each item (default the column name).
+    answer_labels : mapping, optional
+        Text shown for each answer category (default the category itself), e.g. the
+        answers in the report language.
+    title : str, optional
+        Figure caption.
+    item_title : bool, default True
+        Show the item axis title ("Statement"); False leaves the room to the statements.
     lang : {"it", "en"}
         Axis language.
 
@@ -100,6 +93,7 @@ def likert_chart(
     if first is None or not isinstance(first.dtype, pd.CategoricalDtype):
         raise ParameterError("items must be ordered categoricals", parameter="items")
     cats = list(first.cat.categories)
+    shown = [str((answer_labels or {}).get(c, c)) for c in cats]
     w = np.ones(len(data)) if weight is None else data[weight].to_numpy(dtype=float)
     k = len(cats)
     mid = (k - 1) / 2
@@ -118,11 +112,11 @@ def likert_chart(
         left = -float(sum(shares[j] for j in range(k) if j < mid))
         if k % 2:
             left -= shares[int(mid)] / 2
-        for j, cat in enumerate(cats):
+        for j, _cat in enumerate(cats):
             rows.append(
                 {
                     "item": (item_labels or {}).get(item, item),
-                    "answer": cat,
+                    "answer": shown[j],
                     "order": j,
                     "share": float(shares[j]),
                     "x0": left,
@@ -135,17 +129,26 @@ def likert_chart(
     color = alt.Color(
         "answer:N",
         title=lab["answer"],
-        sort=cats,
-        scale=alt.Scale(domain=cats, range=palette) if palette else alt.Scale(scheme="redblue"),
+        sort=shown,
+        scale=alt.Scale(domain=shown, range=palette) if palette else alt.Scale(scheme="redblue"),
+        legend=alt.Legend(orient="bottom", columns=min(k, 3), labelLimit=260),
     )
-    return (
+    chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("x0:Q", title=lab["share"]),
+            x=alt.X("x0:Q", title=lab["share"], axis=alt.Axis(labelExpr="abs(datum.value)")),
             x2="x1:Q",
             y=alt.Y(
-                "item:N", title=lab["item"], sort=[(item_labels or {}).get(i, i) for i in items]
+                "item:N",
+                title=lab["item"] if item_title else None,
+                sort=[(item_labels or {}).get(i, i) for i in items],
+                # wrap long statements on two or three lines
+                axis=alt.Axis(
+                    labelExpr="split(replace(datum.label, /(.{1,44})( |$)/g, '$1|'), '|')",
+                    labelLimit=400,
+                    labelLineHeight=13,
+                ),
             ),
             color=color,
             order="order:Q",
@@ -155,10 +158,20 @@ def likert_chart(
                 alt.Tooltip("share:Q", title=lab["share"], format=".1f"),
             ],
         )
+        .properties(height=alt.Step(34))
     )
+    return chart.properties(title=title) if title else chart
 
 
-def estimates_chart(estimates: pd.DataFrame, group: str, *, lang: str = "it") -> alt.Chart:
+def estimates_chart(
+    estimates: pd.DataFrame,
+    group: str,
+    *,
+    x_title: str | None = None,
+    group_title: str | None = None,
+    title: str | None = None,
+    lang: str = "it",
+) -> alt.Chart:
     """Point estimates with confidence-interval whiskers by group (e.g. district).
 
     Parameters
@@ -168,6 +181,10 @@ def estimates_chart(estimates: pd.DataFrame, group: str, *, lang: str = "it") ->
         (one row per group; suppressed rows are left out).
     group : str
         The group column.
+    x_title, group_title : str, optional
+        Axis titles (default "Estimate" and "Group" in ``lang``).
+    title : str, optional
+        Figure caption.
     lang : {"it", "en"}
         Axis language.
 
@@ -198,26 +215,32 @@ def estimates_chart(estimates: pd.DataFrame, group: str, *, lang: str = "it") ->
         frame = frame[~frame["suppressed"].astype(bool)]
     frame = frame[need].copy()
     frame[group] = frame[group].astype(str)
-    base = alt.Chart(frame).encode(y=alt.Y(f"{group}:N", title=lab["group"], sort=None))
-    whiskers = base.mark_rule().encode(
-        x=alt.X("ci_low:Q", title=lab["estimate"], scale=alt.Scale(zero=False)), x2="ci_high:Q"
+    gtitle = group_title or lab["group"]
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{group}:N", title=gtitle, sort=None, axis=alt.Axis(labelLimit=300))
+    )
+    whiskers = base.mark_rule(size=2).encode(
+        x=alt.X("ci_low:Q", title=x_title or lab["estimate"], scale=alt.Scale(zero=False)),
+        x2="ci_high:Q",
     )
     points = base.mark_point(filled=True, size=60).encode(
         x="estimate:Q",
         tooltip=[
-            alt.Tooltip(f"{group}:N", title=lab["group"]),
+            alt.Tooltip(f"{group}:N", title=gtitle),
             alt.Tooltip("estimate:Q", title=lab["estimate"], format=".2f"),
             alt.Tooltip("ci_low:Q", title=lab["ci"], format=".2f"),
             alt.Tooltip("ci_high:Q", title=lab["ci"], format=".2f"),
         ],
     )
-    return alt.layer(whiskers, points)
+    chart = alt.layer(whiskers, points).properties(height=alt.Step(28))
+    return chart.properties(title=title) if title else chart
 
 
 def needs_chart(
     estimates: pd.DataFrame,
     *,
     labels: Mapping[str, str] | None = None,
+    title: str | None = None,
     lang: str = "it",
 ) -> alt.Chart:
     """Needs ranked by the (weighted) share of respondents naming them.
@@ -230,6 +253,8 @@ def needs_chart(
         need indicator stacked; ``ci_low``/``ci_high`` are shown when present.
     labels : mapping, optional
         Text for each need (default the variable name).
+    title : str, optional
+        Figure caption.
     lang : {"it", "en"}
         Axis language.
 
@@ -262,15 +287,17 @@ def needs_chart(
             "share": frame["estimate"].to_numpy(dtype=float) * 100,
         }
     ).sort_values("share", ascending=False)
-    return (
+    chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
             x=alt.X("share:Q", title=lab["need_share"]),
-            y=alt.Y("need:N", title=lab["need"], sort="-x"),
+            y=alt.Y("need:N", title=lab["need"], sort="-x", axis=alt.Axis(labelLimit=300)),
             tooltip=[
                 alt.Tooltip("need:N", title=lab["need"]),
                 alt.Tooltip("share:Q", title=lab["need_share"], format=".1f"),
             ],
         )
+        .properties(height=alt.Step(26))
     )
+    return chart.properties(title=title) if title else chart

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from quartiere.errors import SchemaError
+from quartiere.io.kobo import read_xlsform
+from quartiere.io.survey_codebook import Codebook, SurveyFile
 from quartiere.io.survey_readers import read_survey
 from quartiere.io.tables import read_table
 from quartiere.survey.schema import SurveySchema
@@ -56,7 +58,8 @@ def load_survey(
     Returns
     -------
     ValidatedSurvey
-        Canonical data, problems, dropped rows.
+        Canonical data, problems, dropped rows and the codebook (question texts from the
+        file, or from ``survey.form`` for a CSV that has none).
 
     Raises
     ------
@@ -81,7 +84,13 @@ def load_survey(
         form_path = _resolve(study, schema.form, "survey.form")
         if form_path == path:
             form_path = None
-    return validate_survey(read_survey(path, form=form_path), schema, strict=strict)
+    survey = read_survey(path, form=form_path)
+    if form_path is None and schema.form is not None and not survey.codebook.variable_labels:
+        # a CSV carries no question texts: take them from the study's XLSForm
+        form_file = _resolve(study, schema.form, "survey.form")
+        labels = read_xlsform(form_file).variable_labels
+        survey = SurveyFile(survey.data, Codebook(variable_labels=labels), survey.path)
+    return validate_survey(survey, schema, strict=strict)
 
 
 def study_margins(study: Any) -> dict:

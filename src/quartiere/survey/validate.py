@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,8 @@ class ValidatedSurvey:
         Rows in the file.
     path : pathlib.Path or None
         The file.
+    codebook : Codebook
+        Labels the file (or its form) carries: question texts, value labels.
     """
 
     data: pd.DataFrame
@@ -77,6 +79,7 @@ class ValidatedSurvey:
     dropped: pd.DataFrame
     n_read: int
     path: Path | None
+    codebook: Codebook = field(default_factory=Codebook)
 
     def to_frame(self) -> pd.DataFrame:
         """A copy of the canonical data."""
@@ -322,7 +325,7 @@ def validate_survey(
         raise fail()
     if table.empty:
         dropped = pd.DataFrame(columns=["row", "id", "reasons"])
-        return ValidatedSurvey(data, table, dropped, n, file_path)
+        return ValidatedSurvey(data, table, dropped, n, file_path, codebook)
     bad_rows = sorted({int(r) for r in table["row"].dropna()})
     reasons = table.groupby("row")["problem"].agg("; ".join)
     dropped = pd.DataFrame(
@@ -335,7 +338,7 @@ def validate_survey(
     keep = np.ones(n, dtype=bool)
     keep[np.asarray(bad_rows, dtype=int) - 1] = False
     data = data.loc[keep].reset_index(drop=True)
-    result = ValidatedSurvey(data, table, dropped, n, file_path)
+    result = ValidatedSurvey(data, table, dropped, n, file_path, codebook)
     warnings.warn(result.summary(), QuartiereWarning, stacklevel=2)
     return result
 
