@@ -41,15 +41,17 @@ _state: dict[str, Any] = {"lang": "it"}
 
 
 def _theme() -> dict[str, Any]:
-    font = "Source Sans 3, Source Sans Pro, Helvetica, Arial, sans-serif"
+    # Liberation Sans is metric-compatible with Arial and present wherever Pango is: vl-convert
+    # measures labels with the font it finds, so a missing first choice means clipped labels
+    font = "Liberation Sans, Arial, Helvetica, sans-serif"
     return {
         "config": {
             "font": font,
             "background": "white",
             "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 300},
             "range": {"category": PALETTE, "ramp": {"scheme": SEQUENTIAL}},
-            "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#e6e6e6"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom"},
+            "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#e6e6e6", "labelLimit": 280},
+            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom", "labelLimit": 280},
             "title": {"fontSize": 15, "anchor": "start"},
             "bar": {"color": PALETTE[0]},
             "line": {"color": PALETTE[0], "strokeWidth": 2.5},

@@ -130,9 +130,13 @@ def format_number(x: Any, lang: str, digits: int = 1) -> str:
     '1.234,6'
     >>> format_number(1234.56, "en", 2)
     '1,234.56'
+    >>> format_number(-0.001, "it", 2)  # no "-0,00"
+    '0,00'
     """
     if _missing(x):
         return ""
+    if round(float(x), digits) == 0:
+        x = 0.0
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return _bnumbers.format_decimal(x, format=pattern, locale=_LOCALES[check_lang(lang)])
 

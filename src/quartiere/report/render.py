@@ -1,5 +1,10 @@
 """Render executed notebooks into self-contained reports: offline HTML and PDF.
 
+Markdown cells may use cross-references and citations (``{ref}`fig:x```, ``{cite}`key```,
+labelled headings ``## Title {#sec:x}``, code cells tagged ``fig:x``/``tab:x``, a
+``{bibliography}`` marker): :class:`quartiere.report.xref.XrefPreprocessor` resolves them
+after cell removal, so the numbers match the captions (see :mod:`quartiere.report.xref`).
+
 nbconvert's HTML exporter runs in-process with the ``quartiere`` template
 (``templates/quartiere``): no code, no prompts, no parameters cells, a cover, a table of
 contents, numbered figures and tables, a provenance footer. The interactive HTML inlines
@@ -28,6 +33,7 @@ from quartiere.errors import NotebookError
 from quartiere.io.tables import atomic_write
 from quartiere.notebook import GLUE_MIME
 from quartiere.report.i18n import LANGS, check_lang, format_date, t
+from quartiere.report.xref import XrefPreprocessor
 
 __all__ = [
     "TEMPLATES",
@@ -237,6 +243,8 @@ def _exporter() -> HTMLExporter:
     tags.enabled = True
     exp.register_preprocessor(tags, enabled=True)
     exp.register_preprocessor(_CleanOutputs(), enabled=True)
+    # after cell removal: figures, tables and sections are numbered as the reader sees them
+    exp.register_preprocessor(XrefPreprocessor(), enabled=True)
     return exp
 
 
@@ -352,6 +360,31 @@ def render_html(
     with atomic_write(out) as fh:
         fh.write(page)
     return out
+
+
+_INLINE_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+
+
+def _rasterize_gradients(page: str) -> str:
+    """Charts with gradients (colour-scale legends) as PNG at print resolution.
+
+    WeasyPrint draws Vega's SVG well except gradient fills, which come out blank; resvg
+    (inside vl-convert) draws them right. Other charts stay vector.
+    """
+    import base64
+
+    import vl_convert as vlc
+
+    def swap(match: re.Match[str]) -> str:
+        svg = match.group(0)
+        if "Gradient" not in svg:
+            return svg
+        width = re.search(r'\bwidth="([\d.]+)"', svg)
+        png = base64.b64encode(vlc.svg_to_png(svg, scale=3)).decode()
+        style = f' style="width:{float(width.group(1)):.0f}px;max-width:100%"' if width else ""
+        return f'<img alt="" src="data:image/png;base64,{png}"{style}>'
+
+    return _INLINE_SVG.sub(swap, page)
 
 
 def render_pdf(
