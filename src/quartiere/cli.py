@@ -110,8 +110,10 @@ def _summary(console: Any, result: Any) -> int:
     from rich.table import Table
 
     table = Table(title=f"{result.study}: {result.run_id}", show_lines=False)
+    labelled = any(r.label for r in result.results)
     for col in ("notebook", "value", "lang", "status", "time", "outputs"):
-        table.add_column(col)
+        if col != "value" or labelled:
+            table.add_column(col)
     cwd = Path.cwd()
 
     def rel(p: Path) -> str:
@@ -127,7 +129,8 @@ def _summary(console: Any, result: Any) -> int:
             status = "[green]ok[/]" + (" (reused)" if r.reused_from else "")
         kinds = {"html", "pdf"} if r.status == "ok" else set(r.outputs)
         outs = " ".join(p.name for k, p in r.outputs.items() if k in kinds) or "-"
-        table.add_row(r.notebook, r.label or "", r.lang, status, f"{r.duration:.1f}s", outs)
+        cells = [r.notebook, r.label or "", r.lang, status, f"{r.duration:.1f}s", outs]
+        table.add_row(*(cells if labelled else cells[:1] + cells[2:]))
     console.print(table)
     for r in result.results:
         if r.error:
