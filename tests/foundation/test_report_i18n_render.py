@@ -165,3 +165,12 @@ def test_render_pdf_text(tmp_path):
         and "Figura 1" in text
         and "28 novembre 2026" in text
     )
+
+
+def test_table_text_form_shows_only_published_cells():
+    df = pd.DataFrame({"who": ["Campi Bassi"], "n": [3], "v": [0.5], "suppressed": [True]})
+    df.loc[0, "v"] = float("nan")  # suppressed upstream
+    tab = table(df, caption="T", lang="en", columns={"who": ("Where", "text"), "v": ("Share", "pct1")})
+    text = repr(tab)
+    assert text.startswith("T\n") and "Campi Bassi" in text and "—" in text
+    assert "0.5" not in text and "suppressed" not in text and " n " not in text

@@ -60,6 +60,11 @@ class ReportTable:
     threshold: int | None = None
     classes: Sequence[str] = field(default_factory=tuple)
 
+    def __repr__(self) -> str:
+        # the text/plain form saved in executed notebooks: only what the report shows,
+        # never the raw data behind it (suppressed cells stay suppressed)
+        return f"{self.caption}\n{self.to_frame().to_string(index=False)}"
+
     def to_frame(self) -> pd.DataFrame:
         """The displayed cells as strings (formatted, headers translated)."""
         out = {}

@@ -5,6 +5,10 @@ Layers (see DESIGN.md "Widgets"): :mod:`~quartiere.workshop.store` (SQLite),
 :mod:`~quartiere.workshop.app` (builds both), :mod:`~quartiere.workshop.serve` (Voila for phones).
 Results: :mod:`~quartiere.workshop.aggregate` (per ballot type), :mod:`~quartiere.workshop.budget`
 (greedy and Equal Shares), :mod:`~quartiere.workshop.pabulib` (the pabutools adapter, ``.pb``).
+Report (notebook 04): :mod:`~quartiere.workshop.report` (read-only loading, tables with each
+method explained, budget rules compared, moderated comments, audit); not imported here, so that
+store-only processes stay light. Visible strings live in ``quartiere/report/messages/workshop.yml``
+(keys ``workshop.*``) and are read with :func:`quartiere.report.t`.
 """
 
 from __future__ import annotations

@@ -297,12 +297,29 @@ def load_agenda(path: str | os.PathLike[str]) -> Agenda:
 
 
 class WorkshopSettings(_Frozen):
-    """The ``workshop:`` section of study.yml."""
+    """The ``workshop:`` section of study.yml.
+
+    Attributes
+    ----------
+    agenda : str, optional
+        Agenda YAML, relative to the study folder.
+    db : str, default "workshop/workshop.sqlite"
+        The session database: a key of the study's ``files:`` (hashed in the run manifest)
+        or a path relative to the study folder.
+    workshop : str, optional
+        Workshop id (needed if the database holds several).
+    priorities_question : str, optional
+        Question whose results become the MCDA criterion weights.
+    names : str, optional
+        Names list (one per line) for pseudonymizing comments; the report falls back to
+        ``interviews.names``.
+    """
 
     agenda: str | None = None
     db: str = "workshop/workshop.sqlite"
     workshop: str | None = None
     priorities_question: str | None = None
+    names: str | None = None
 
     @classmethod
     def from_study(cls, study: Any) -> WorkshopSettings:

@@ -33,10 +33,27 @@ WORKSHOP_ENV = "QUARTIERE_WORKSHOP_ID"
 def open_store(db: str | os.PathLike[str] | WorkshopStore | None = None) -> WorkshopStore:
     """Return a store for ``db`` (a path or a store), falling back to ``$QUARTIERE_WORKSHOP_DB``.
 
+    Parameters
+    ----------
+    db : path or WorkshopStore, optional
+        A store is returned as is; a path is opened (created if missing).
+
+    Returns
+    -------
+    WorkshopStore
+
     Raises
     ------
     ParameterError
         If neither ``db`` nor the environment variable is set.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> s = open_store(os.path.join(tempfile.mkdtemp(), "w.sqlite"))
+    >>> open_store(s) is s
+    True
+    >>> s.close()
     """
     if isinstance(db, WorkshopStore):
         return db
@@ -99,6 +116,23 @@ def participant_app(
     -------
     ParticipantView
         The top widget (display it in the notebook's last cell).
+
+    Raises
+    ------
+    ParameterError
+        No database given.
+    WorkshopError
+        The database holds several workshops and none is named.
+
+    Examples
+    --------
+    >>> from quartiere.workshop.store import _demo_store
+    >>> s = _demo_store()
+    >>> code = s.issue_codes("w", 1, seed=3)[0]
+    >>> view = participant_app(s, lang="en", code=code)
+    >>> view.model.joined, view._join.description
+    (True, 'Join')
+    >>> s.close()
     """
     store = open_store(db)
     model = ParticipantModel(
@@ -114,7 +148,27 @@ def participant_app(
 def kiosk_app(
     db: str | os.PathLike[str] | WorkshopStore | None = None, **kwargs: object
 ) -> ParticipantView:
-    """Shared-screen mode: :func:`participant_app` with ``kiosk=True``."""
+    """Shared-screen mode: :func:`participant_app` with ``kiosk=True``.
+
+    Parameters
+    ----------
+    db : path or WorkshopStore, optional
+    **kwargs
+        ``workshop``, ``lang``, ``auto_refresh`` as for :func:`participant_app`.
+
+    Returns
+    -------
+    ParticipantView
+        Starts at the "Start" step; "Next participant" ends each turn.
+
+    Examples
+    --------
+    >>> from quartiere.workshop.store import _demo_store
+    >>> s = _demo_store()
+    >>> kiosk_app(s, lang="it")._start.description
+    'Inizia'
+    >>> s.close()
+    """
     return participant_app(db, kiosk=True, **kwargs)  # type: ignore[arg-type]
 
 
@@ -141,6 +195,22 @@ def facilitator_app(
     Returns
     -------
     FacilitatorView
+
+    Raises
+    ------
+    ParameterError
+        No database given.
+    SchemaError
+        The agenda file is invalid (the message names the key).
+
+    Examples
+    --------
+    >>> from quartiere.workshop.store import _demo_store
+    >>> s = _demo_store()
+    >>> console = facilitator_app(s, lang="en")
+    >>> console._rows["q"]["open"].description
+    'Open'
+    >>> s.close()
     """
     store = open_store(db)
     if agenda is not None:

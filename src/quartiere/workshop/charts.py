@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from quartiere.workshop._labels import label
+from quartiere.report.i18n import t
 
 __all__ = ["budget_chart", "chart_svg", "results_chart"]
 
@@ -50,15 +50,15 @@ def results_chart(
     data = results[["label", "estimate", "n"]].copy()
     data["estimate"] = data["estimate"].astype(float)
     base = alt.Chart(data, title=title or "")
-    x = alt.X("estimate:Q", title=score_title or label("score", lang))
+    x = alt.X("estimate:Q", title=score_title or t("workshop.score", lang))
     y = alt.Y("label:N", sort="-x", title=None)
     bars = base.mark_bar(color=_BLUE).encode(
         x=x,
         y=y,
         tooltip=[
-            alt.Tooltip("label:N", title=label("option", lang)),
-            alt.Tooltip("estimate:Q", title=label("score", lang)),
-            alt.Tooltip("n:Q", title=label("participants", lang)),
+            alt.Tooltip("label:N", title=t("workshop.option", lang)),
+            alt.Tooltip("estimate:Q", title=t("workshop.score", lang)),
+            alt.Tooltip("n:Q", title=t("workshop.participants", lang)),
         ],
     )
     chart = bars.properties(width=700 if big else 420, height=alt.Step(56 if big else 24))
@@ -67,7 +67,9 @@ def results_chart(
     )
 
 
-def budget_chart(comparison: pd.DataFrame, *, lang: str = "it", big: bool = False) -> alt.Chart:
+def budget_chart(
+    comparison: pd.DataFrame, *, lang: str = "it", big: bool = False, title: str | None = None
+) -> alt.Chart:
     """Greedy and Equal Shares side by side: each project's cost, coloured if funded.
 
     Parameters
@@ -76,6 +78,12 @@ def budget_chart(comparison: pd.DataFrame, *, lang: str = "it", big: bool = Fals
         From :func:`quartiere.workshop.aggregate.budget_comparison` or
         :func:`quartiere.workshop.budget.compare_budget_rules` (``project``, ``cost``,
         ``votes``, ``greedy``, ``equal_shares``; ``label`` used if present).
+    lang : {"it", "en"}
+    big : bool, default False
+        Projector sizes.
+    title : str, optional
+        Chart title (a report makes it the figure caption); say there that the number in
+        brackets is the votes. Default: "Project (votes)".
 
     Returns
     -------
@@ -98,9 +106,11 @@ def budget_chart(comparison: pd.DataFrame, *, lang: str = "it", big: bool = Fals
             rows.append(
                 {
                     "project": f"{name} ({int(votes)})",
-                    "rule": label(rule, lang),
+                    "rule": t(f"workshop.{rule}", lang),
                     "cost": float(cost),
-                    "funded": label("funded", lang) if funded else label("not_funded", lang),
+                    "funded": t("workshop.funded", lang)
+                    if funded
+                    else t("workshop.not_funded", lang),
                     "votes": int(votes),
                 }
             )
@@ -114,12 +124,12 @@ def budget_chart(comparison: pd.DataFrame, *, lang: str = "it", big: bool = Fals
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("cost:Q", title=label("cost", lang)),
+            x=alt.X("cost:Q", title=t("workshop.cost", lang)),
             y=alt.Y("project:N", sort=order, title=None),
             color=alt.Color(
                 "funded:N",
                 scale=alt.Scale(
-                    domain=[label("funded", lang), label("not_funded", lang)],
+                    domain=[t("workshop.funded", lang), t("workshop.not_funded", lang)],
                     range=[_ORANGE, _GREY],
                 ),
                 legend=alt.Legend(title=None, labelFontSize=fs, orient="bottom"),
@@ -128,9 +138,13 @@ def budget_chart(comparison: pd.DataFrame, *, lang: str = "it", big: bool = Fals
         )
         .properties(width=320 if big else 220, height=alt.Step(44 if big else 22))
         .facet(
-            title=alt.TitleParams(label("project_votes", lang), anchor="start", fontSize=fs),
+            title=alt.TitleParams(
+                title or t("workshop.project_votes", lang), anchor="start", fontSize=fs
+            ),
             column=alt.Column(
-                "rule:N", title=None, sort=[label("greedy", lang), label("equal_shares", lang)]
+                "rule:N",
+                title=None,
+                sort=[t("workshop.greedy", lang), t("workshop.equal_shares", lang)],
             ),
         )
     )

@@ -14,7 +14,7 @@ import pandas as pd
 from traitlets import Bool, HasTraits, Int, Unicode, observe
 
 from quartiere.errors import ParameterError, WorkshopError
-from quartiere.workshop._labels import label
+from quartiere.report.i18n import t
 from quartiere.workshop.agenda import Agenda, Question
 from quartiere.workshop.aggregate import budget_comparison, question_results
 from quartiere.workshop.store import WorkshopStore
@@ -131,7 +131,7 @@ class ParticipantModel(_Base):
         if not str(code or "").strip():
             raise WorkshopError("type the code printed on your card", parameter="code")
         self.participant = self.store.join(self.workshop, code)
-        self._bump(label("joined", self.lang))
+        self._bump(t("workshop.joined", self.lang))
         return self.participant
 
     def start_turn(self) -> int:
@@ -142,13 +142,13 @@ class ParticipantModel(_Base):
                 parameter="kiosk",
             )
         self.participant = self.store.new_participant(self.workshop)
-        self._bump(label("joined", self.lang))
+        self._bump(t("workshop.joined", self.lang))
         return self.participant
 
     def next_participant(self) -> None:
         """Kiosk mode: end this person's turn (their answers stay committed)."""
         self.participant = None
-        self._bump(label("kiosk_welcome", self.lang))
+        self._bump(t("workshop.kiosk_welcome", self.lang))
 
     def open_questions(self) -> list[str]:
         """Ids of the questions open right now, in agenda order."""
@@ -173,7 +173,9 @@ class ParticipantModel(_Base):
                 "join with your card code before answering", parameter="participant"
             )
         out = self.store.cast(self.workshop, question, self.participant, value)
-        self._bump(label("comment_sent" if isinstance(out, str) else "saved", self.lang))
+        self._bump(
+            t("workshop.comment_sent" if isinstance(out, str) else "workshop.saved", self.lang)
+        )
         return out
 
     def comment(self, text: str, question: str | None = None) -> int:
@@ -183,7 +185,7 @@ class ParticipantModel(_Base):
                 "join with your card code before commenting", parameter="participant"
             )
         cid = self.store.add_comment(self.workshop, self.participant, text, question=question)
-        self._bump(label("comment_sent", self.lang))
+        self._bump(t("workshop.comment_sent", self.lang))
         return cid
 
     def refresh(self) -> None:
@@ -193,6 +195,14 @@ class ParticipantModel(_Base):
 
 class FacilitatorModel(_Base):
     """The facilitator's controls: question states, moderation, paper ballots, counts.
+
+    Parameters
+    ----------
+    store : WorkshopStore
+    workshop : str, optional
+        Needed only if the database holds several workshops.
+    lang : {"it", "en"}, optional
+        Defaults to the agenda's first language.
 
     Examples
     --------
@@ -224,27 +234,27 @@ class FacilitatorModel(_Base):
     def open(self, question: str) -> None:
         """Open a question."""
         self.store.open_question(self.workshop, question)
-        self._bump(f"{question}: {label('open', self.lang)}")
+        self._bump(f"{question}: {t('workshop.open', self.lang)}")
 
     def close(self, question: str) -> None:
         """Close a question (answers frozen)."""
         self.store.close_question(self.workshop, question)
-        self._bump(f"{question}: {label('closed', self.lang)}")
+        self._bump(f"{question}: {t('workshop.closed', self.lang)}")
 
     def reveal(self, question: str) -> None:
         """Show results to participants and on the projector."""
         self.store.set_results_visible(self.workshop, question, True)
-        self._bump(f"{question}: {label('reveal', self.lang)}")
+        self._bump(f"{question}: {t('workshop.reveal', self.lang)}")
 
     def hide(self, question: str) -> None:
         """Hide results (avoid bandwagon effects while people vote)."""
         self.store.set_results_visible(self.workshop, question, False)
-        self._bump(f"{question}: {label('hide', self.lang)}")
+        self._bump(f"{question}: {t('workshop.hide', self.lang)}")
 
     def reset(self, question: str, reason: str) -> int:
         """Start the question again (new round, audit entry with ``reason``)."""
         rnd = self.store.reset_question(self.workshop, question, reason=reason)
-        self._bump(f"{question}: {label('reset', self.lang)} ({rnd})")
+        self._bump(f"{question}: {t('workshop.reset', self.lang)} ({rnd})")
         return rnd
 
     def pending_comments(self) -> pd.DataFrame:
@@ -254,12 +264,14 @@ class FacilitatorModel(_Base):
     def moderate(self, comment: int, approve: bool) -> None:
         """Approve or reject a comment."""
         self.store.moderate(self.workshop, comment, "approved" if approve else "rejected")
-        self._bump(label("approve" if approve else "reject", self.lang) + f" #{comment}")
+        self._bump(
+            t("workshop.approve" if approve else "workshop.reject", self.lang) + f" #{comment}"
+        )
 
     def paper(self, question: str, value: Any) -> dict[str, int] | str:
         """Record a paper ballot typed in by the facilitator (counted apart in the audit)."""
         out = self.store.cast(self.workshop, question, None, value, source="paper")
-        self._bump(label("paper_saved", self.lang))
+        self._bump(t("workshop.paper_saved", self.lang))
         return out
 
     def participation(self) -> pd.DataFrame:
@@ -323,7 +335,7 @@ def card_sheet_html(
         cards.append(
             '<div class="card">'
             f"<div class='t'>{esc(title)}</div>"
-            f"<div class='l'>{esc(label('join_code', lang))}</div>"
+            f"<div class='l'>{esc(t('workshop.join_code', lang))}</div>"
             f"<div class='c'>{esc(code)}</div>"
             + (f"<div class='q'>{qr}</div><div class='u'>{esc(url or '')}</div>" if url else "")
             + "</div>"

@@ -128,6 +128,34 @@ def _hash(salt: str, code: str) -> str:
     return hashlib.sha256(f"{salt}:{norm}".encode()).hexdigest()
 
 
+def _demo_store() -> WorkshopStore:
+    """A throwaway store for the docstring examples (temporary file, not durable).
+
+    Workshop ``w`` with a single-choice question ``q`` (options ``a``, ``b``) and a comment
+    question ``talk``; every question is a draft and nobody has joined yet.
+    """
+    import tempfile
+
+    agenda = parse_agenda(
+        {
+            "id": "w",
+            "title": "Demo",
+            "questions": [
+                {
+                    "id": "q",
+                    "type": "single",
+                    "text": "?",
+                    "options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}],
+                },
+                {"id": "talk", "type": "comment", "text": "?"},
+            ],
+        }
+    )
+    store = WorkshopStore(Path(tempfile.mkdtemp()) / "demo.sqlite", durable=False)
+    store.create_workshop(agenda, salt="demo")
+    return store
+
+
 class WorkshopStore:
     """A workshop database (SQLite file) shared by every kernel of a session.
 
@@ -230,7 +258,13 @@ class WorkshopStore:
 
     # ------------------------------------------------------------------ plumbing
     def close(self) -> None:
-        """Close the connection (committed votes are already on disk)."""
+        """Close the connection (committed votes are already on disk).
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.close()
+        """
         self._con.close()
 
     def __enter__(self) -> WorkshopStore:
@@ -301,6 +335,13 @@ class WorkshopStore:
         ------
         WorkshopError
             If a workshop with that id exists with a different agenda.
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.create_workshop(s.agenda("w"))  # the same agenda again: reused
+        'w'
+        >>> s.close()
         """
         text = json.dumps(agenda.to_dict(), ensure_ascii=False, sort_keys=True)
         with self._tx() as con:
@@ -340,7 +381,30 @@ class WorkshopStore:
         return agenda.id
 
     def agenda(self, workshop: str) -> Agenda:
-        """Return the stored agenda of ``workshop``; WorkshopError if there is none."""
+        """Return the stored agenda of a workshop.
+
+        Parameters
+        ----------
+        workshop : str
+            Workshop id.
+
+        Returns
+        -------
+        Agenda
+            As installed by :meth:`create_workshop` (cached per store).
+
+        Raises
+        ------
+        WorkshopError
+            No such workshop in the file (the message lists those it holds).
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.agenda("w").question("q").option_ids
+        ('a', 'b')
+        >>> s.close()
+        """
         if workshop not in self._agendas:
             row = self._con.execute(
                 "SELECT agenda FROM workshops WHERE workshop = ?", (workshop,)
@@ -356,7 +420,20 @@ class WorkshopStore:
         return self._agendas[workshop]
 
     def workshops(self) -> pd.DataFrame:
-        """Workshops in the file: columns ``workshop``, ``title``, ``created_at``."""
+        """Workshops in the file, oldest first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``workshop`` (id), ``title`` (Italian title), ``created_at`` (ISO time, UTC).
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.workshops()["workshop"].tolist()
+        ['w']
+        >>> s.close()
+        """
         return pd.read_sql_query(
             "SELECT workshop, title, created_at FROM workshops ORDER BY created_at", self._con
         )
@@ -398,6 +475,21 @@ class WorkshopStore:
         -------
         list of str
             The codes, in the order created. They cannot be recovered later: print them now.
+
+        Raises
+        ------
+        ParameterError
+            ``n`` below 1 or ``length`` below 4.
+        WorkshopError
+            Unknown workshop.
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> codes = s.issue_codes("w", 2, seed=7)
+        >>> len(codes), len(codes[0]), codes[0][4]
+        (2, 9, '-')
+        >>> s.close()
         """
         if n < 1 or length < 4:
             raise ParameterError("n must be >= 1 and length >= 4", parameter="n")
@@ -425,10 +517,32 @@ class WorkshopStore:
     def join(self, workshop: str, code: str) -> int:
         """Return the participant id of the card ``code`` (case and dashes ignored).
 
+        Joining again with the same code (a phone that slept, a reloaded page) returns the
+        same participant, so earlier answers are found again.
+
+        Parameters
+        ----------
+        workshop : str
+        code : str
+            As printed on the card (``K7QM-2PXA``; ``k7qm2pxa`` works too).
+
+        Returns
+        -------
+        int
+            The participant id.
+
         Raises
         ------
         WorkshopError
             If the code was not issued for this workshop.
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> code = s.issue_codes("w", 1, seed=1)[0]
+        >>> s.join("w", code) == s.join("w", code.lower().replace("-", ""))
+        True
+        >>> s.close()
         """
         salt = self._salt(workshop)
         row = self._con.execute(
@@ -450,7 +564,24 @@ class WorkshopStore:
         return int(row[0])
 
     def new_participant(self, workshop: str) -> int:
-        """Create an anonymous kiosk participant (the "next participant" step) and return its id."""
+        """Create an anonymous kiosk participant (the "next participant" step).
+
+        Parameters
+        ----------
+        workshop : str
+
+        Returns
+        -------
+        int
+            The new participant id (no code: the turn ends when the next one starts).
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.new_participant("w"), s.new_participant("w")
+        (1, 2)
+        >>> s.close()
+        """
         self._salt(workshop)
         with self._tx() as con:
             cur = con.execute(
@@ -464,8 +595,26 @@ class WorkshopStore:
 
     # ------------------------------------------------------------------ question state
     def question_states(self, workshop: str) -> pd.DataFrame:
-        """Question states: ``question``, ``position``, ``type``, ``state``,
-        ``results_visible``, ``round``."""
+        """State of every question of a workshop, in agenda order.
+
+        Parameters
+        ----------
+        workshop : str
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``question``, ``position`` (0-based), ``type``, ``state`` (draft/open/closed),
+            ``results_visible`` (bool), ``round`` (1, or more after a reset).
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.open_question("w", "q")
+        >>> s.question_states("w")[["question", "state"]].values.tolist()
+        [['q', 'open'], ['talk', 'draft']]
+        >>> s.close()
+        """
         self.agenda(workshop)
         frame = pd.read_sql_query(
             "SELECT question, position, type, state, results_visible, round FROM questions "
@@ -477,7 +626,29 @@ class WorkshopStore:
         return frame
 
     def question_state(self, workshop: str, question: str) -> dict[str, Any]:
-        """``{"state": ..., "results_visible": bool, "round": int}`` of one question."""
+        """State of one question.
+
+        Parameters
+        ----------
+        workshop, question : str
+
+        Returns
+        -------
+        dict
+            ``{"state": "draft"|"open"|"closed", "results_visible": bool, "round": int}``.
+
+        Raises
+        ------
+        WorkshopError
+            Unknown workshop or question.
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.question_state("w", "q")
+        {'state': 'draft', 'results_visible': False, 'round': 1}
+        >>> s.close()
+        """
         self._question(workshop, question)
         row = self._con.execute(
             "SELECT state, results_visible, round FROM questions WHERE workshop=? AND question=?",
@@ -495,15 +666,70 @@ class WorkshopStore:
             self._audit(con, workshop, "facilitator", action, question=question)
 
     def open_question(self, workshop: str, question: str) -> None:
-        """Open a question for answers."""
+        """Open a question for answers (an audit entry records it).
+
+        Parameters
+        ----------
+        workshop, question : str
+
+        Raises
+        ------
+        WorkshopError
+            Unknown question, or the store is read-only.
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.open_question("w", "q")
+        >>> s.question_state("w", "q")["state"]
+        'open'
+        >>> s.close()
+        """
         self._set(workshop, question, "state", "open", "open_question")
 
     def close_question(self, workshop: str, question: str) -> None:
-        """Close a question: answers can no longer be sent or changed."""
+        """Close a question: answers can no longer be sent or changed.
+
+        Parameters
+        ----------
+        workshop, question : str
+
+        Raises
+        ------
+        WorkshopError
+            Unknown question, or the store is read-only.
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.open_question("w", "q"); s.close_question("w", "q")
+        >>> s.cast("w", "q", s.new_participant("w"), "a")
+        Traceback (most recent call last):
+        ...
+        quartiere.errors.WorkshopError: parameter 'question': question 'q' is closed; answers are not accepted
+        >>> s.close()
+        """
         self._set(workshop, question, "state", "closed", "close_question")
 
     def set_results_visible(self, workshop: str, question: str, visible: bool) -> None:
-        """Reveal (``True``) or hide the live results of a question."""
+        """Reveal (``True``) or hide the live results of a question.
+
+        Hide them while people vote to avoid bandwagon effects; the projector and the
+        participants' board show only revealed results.
+
+        Parameters
+        ----------
+        workshop, question : str
+        visible : bool
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.set_results_visible("w", "q", True)
+        >>> s.question_state("w", "q")["results_visible"]
+        True
+        >>> s.close()
+        """
         self._set(
             workshop,
             question,
@@ -517,13 +743,30 @@ class WorkshopStore:
 
         Parameters
         ----------
+        workshop, question : str
         reason : str
-            Why (recorded in the audit log; required).
+            Why (recorded in the audit log with the number of ballots discarded; required).
 
         Returns
         -------
         int
             The new round number. The question goes back to draft with results hidden.
+
+        Raises
+        ------
+        WorkshopError
+            Empty reason, unknown question, or the store is read-only.
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.open_question("w", "q")
+        >>> _ = s.cast("w", "q", s.new_participant("w"), "a")
+        >>> s.reset_question("w", "q", reason="opened too early")
+        2
+        >>> len(s.ballots("w", "q")), len(s.ballots("w", "q", all_rounds=True))
+        (0, 1)
+        >>> s.close()
         """
         if not str(reason or "").strip():
             raise WorkshopError(
@@ -585,6 +828,19 @@ class WorkshopStore:
         ------
         WorkshopError
             Question not open, unknown participant, or the answer breaks the question's rules.
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.open_question("w", "q")
+        >>> p = s.new_participant("w")
+        >>> s.cast("w", "q", p, "a"), s.cast("w", "q", p, "b")  # changed before closing
+        ({'a': 1}, {'b': 1})
+        >>> s.cast("w", "q", None, "a", source="paper")
+        {'a': 1}
+        >>> s.ballots("w", "q")[["source", "option"]].values.tolist()
+        [['device', 'b'], ['paper', 'a']]
+        >>> s.close()
         """
         q = self._question(workshop, question)
         canonical = validate_ballot(q, value)
@@ -652,7 +908,30 @@ class WorkshopStore:
         return canonical
 
     def answer(self, workshop: str, question: str, participant: int) -> dict[str, int] | None:
-        """The participant's current answer in the current round (``None`` if none yet)."""
+        """The participant's current answer in the current round.
+
+        Parameters
+        ----------
+        workshop, question : str
+        participant : int
+
+        Returns
+        -------
+        dict or None
+            The canonical answer (``{option: value}``), or ``None`` if none yet.
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.open_question("w", "q")
+        >>> p = s.new_participant("w")
+        >>> s.answer("w", "q", p) is None
+        True
+        >>> _ = s.cast("w", "q", p, "b")
+        >>> s.answer("w", "q", p)
+        {'b': 1}
+        >>> s.close()
+        """
         rnd = self.question_state(workshop, question)["round"]
         row = self._con.execute(
             "SELECT payload FROM ballots WHERE workshop=? AND question=? AND round=? "
@@ -666,12 +945,29 @@ class WorkshopStore:
     ) -> pd.DataFrame:
         """Ballots in long form, one row per ballot and option with a non-empty value.
 
+        Parameters
+        ----------
+        workshop : str
+        question : str, optional
+            One question (default: all).
+        all_rounds : bool, default False
+            Include ballots of rounds discarded by :meth:`reset_question`.
+
         Returns
         -------
         pandas.DataFrame
             ``ballot`` (int), ``question``, ``round``, ``participant`` (Int64, NA for paper),
             ``source`` ("device"/"paper"), ``option``, ``value`` (int), ``updated_at``.
             Only the current round of each question unless ``all_rounds``.
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.open_question("w", "q")
+        >>> _ = s.cast("w", "q", s.new_participant("w"), "a")
+        >>> s.ballots("w")[["ballot", "question", "participant", "option", "value"]].values.tolist()
+        [[1, 'q', 1, 'a', 1]]
+        >>> s.close()
         """
         self.agenda(workshop)
         sql = (
@@ -721,7 +1017,37 @@ class WorkshopStore:
         question: str | None = None,
         _require_open: bool = False,
     ) -> int:
-        """Queue a comment for moderation; returns its id. The text is stored as typed."""
+        """Queue a comment for moderation. The text is stored as typed (escape it to show it).
+
+        Parameters
+        ----------
+        workshop : str
+        participant : int or None
+            Who wrote it (``None``: typed in by the facilitator).
+        text : str
+            1 to 10,000 characters after trimming.
+        question : str, optional
+            The question it answers (a comment question), if any.
+
+        Returns
+        -------
+        int
+            The comment id; its status is ``"pending"`` until :meth:`moderate`.
+
+        Raises
+        ------
+        WorkshopError
+            Empty or too long text, unknown workshop, read-only store.
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.add_comment("w", s.new_participant("w"), "  Più autobus la sera  ")
+        1
+        >>> s.comments("w")[["text", "status"]].values.tolist()
+        [['Più autobus la sera', 'pending']]
+        >>> s.close()
+        """
         self.agenda(workshop)
         text = str(text or "").strip()
         if not text:
@@ -756,7 +1082,31 @@ class WorkshopStore:
     def moderate(
         self, workshop: str, comment: int, status: Literal["approved", "rejected", "pending"]
     ) -> None:
-        """Approve or reject a comment (strict moderation: only approved comments are shown)."""
+        """Approve or reject a comment (strict moderation: only approved comments are shown).
+
+        Parameters
+        ----------
+        workshop : str
+        comment : int
+            From :meth:`add_comment`.
+        status : {"approved", "rejected", "pending"}
+
+        Raises
+        ------
+        ParameterError
+            Unknown status.
+        WorkshopError
+            No such comment.
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> c = s.add_comment("w", None, "Grazie")
+        >>> s.moderate("w", c, "approved")
+        >>> s.comments("w", status="approved")["text"].tolist()
+        ['Grazie']
+        >>> s.close()
+        """
         if status not in ("approved", "rejected", "pending"):
             raise ParameterError(
                 "status must be 'approved', 'rejected' or 'pending'", parameter="status"
@@ -775,8 +1125,28 @@ class WorkshopStore:
             )
 
     def comments(self, workshop: str, *, status: str | Sequence[str] | None = None) -> pd.DataFrame:
-        """Comments: ``comment``, ``question``, ``participant``, ``text`` (raw, escape before
-        showing), ``status``, ``created_at``, ``moderated_at``."""
+        """Comments of a workshop, oldest first.
+
+        Parameters
+        ----------
+        workshop : str
+        status : str or sequence of str, optional
+            Keep only these statuses (``"approved"`` for anything shown to people).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``comment``, ``question``, ``participant`` (Int64), ``text`` (raw: escape before
+            showing), ``status``, ``created_at``, ``moderated_at`` (None while pending).
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> _ = s.add_comment("w", None, "<b>ciao</b>")
+        >>> s.comments("w", status=["pending"])["text"].tolist()
+        ['<b>ciao</b>']
+        >>> s.close()
+        """
         self.agenda(workshop)
         sql = (
             "SELECT comment, question, participant, text, status, created_at, moderated_at "
@@ -793,8 +1163,29 @@ class WorkshopStore:
 
     # ------------------------------------------------------------------ audit and counts
     def audit_log(self, workshop: str | None = None) -> pd.DataFrame:
-        """The append-only audit log: ``entry``, ``workshop``, ``at``, ``actor``, ``action``,
-        ``question``, ``participant``, ``detail`` (JSON text)."""
+        """The append-only audit log (triggers refuse updates and deletes).
+
+        Parameters
+        ----------
+        workshop : str, optional
+            One workshop (default: every workshop in the file).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``entry``, ``workshop``, ``at`` (ISO time, UTC), ``actor`` (facilitator or
+            participant), ``action`` (``vote``, ``change_vote``, ``paper_ballot``,
+            ``reset_question``, ``comment_approved``...), ``question``, ``participant``
+            (Int64), ``detail`` (JSON text).
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.open_question("w", "q")
+        >>> s.audit_log("w")["action"].tolist()
+        ['create_workshop', 'open_question']
+        >>> s.close()
+        """
         sql = "SELECT * FROM audit"
         params: tuple[Any, ...] = ()
         if workshop is not None:
@@ -807,10 +1198,24 @@ class WorkshopStore:
     def participation(self, workshop: str) -> pd.DataFrame:
         """Answers per question in the current round.
 
+        Parameters
+        ----------
+        workshop : str
+
         Returns
         -------
         pandas.DataFrame
-            ``question``, ``n`` (ballots counted), ``n_device``, ``n_paper``, ``n_comments``.
+            ``question``, ``n`` (ballots counted), ``n_device``, ``n_paper``, ``n_comments``
+            (comments of any status attached to the question).
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> s.open_question("w", "q")
+        >>> _ = s.cast("w", "q", None, "a", source="paper")
+        >>> s.participation("w").iloc[0].to_dict()
+        {'question': 'q', 'n': 1, 'n_device': 0, 'n_paper': 1, 'n_comments': 0}
+        >>> s.close()
         """
         states = self.question_states(workshop)
         b = self.ballots(workshop).drop_duplicates("ballot")
@@ -830,7 +1235,25 @@ class WorkshopStore:
         return pd.DataFrame(rows, columns=["question", "n", "n_device", "n_paper", "n_comments"])
 
     def n_participants(self, workshop: str) -> int:
-        """People who joined (card codes used plus kiosk turns)."""
+        """People who joined (card codes used plus kiosk turns; paper voters not included).
+
+        Parameters
+        ----------
+        workshop : str
+
+        Returns
+        -------
+        int
+
+        Examples
+        --------
+        >>> s = _demo_store()
+        >>> _ = s.issue_codes("w", 3, seed=2)  # printed, not used yet
+        >>> _ = s.new_participant("w")
+        >>> s.n_participants("w")
+        1
+        >>> s.close()
+        """
         self.agenda(workshop)
         return int(
             self._con.execute(

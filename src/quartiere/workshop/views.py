@@ -20,7 +20,7 @@ import ipywidgets as w
 import pandas as pd
 
 from quartiere.errors import QuartiereError
-from quartiere.workshop._labels import label
+from quartiere.report.i18n import t
 from quartiere.workshop.agenda import Question
 from quartiere.workshop.model import FacilitatorModel, ParticipantModel
 
@@ -77,6 +77,16 @@ def _guarded(view: Any, fn: Callable[..., Any]) -> Callable[..., Any]:
 class AnswerControl(w.VBox):
     """The labelled input for one question, with its own submit button.
 
+    Parameters
+    ----------
+    question : Question
+        The agenda question; its type decides the controls (number boxes for dots and
+        points, checkboxes for approval and budget, radio buttons for single choice, one
+        dropdown per place for ranking, one per option for rating, a text area for comments).
+    lang : {"it", "en"}
+    submit_label : str, optional
+        Button text (default "Invia la risposta" / "Send answer").
+
     Attributes
     ----------
     question : Question
@@ -87,6 +97,16 @@ class AnswerControl(w.VBox):
     submit : ipywidgets.Button
     summary : ipywidgets.Label
         Dots left, points left or money spent.
+
+    Examples
+    --------
+    >>> from quartiere.workshop.agenda import Question
+    >>> q = Question(id="d", type="dots", dots=3, text="?", options=[
+    ...     {"id": "a", "label": "A"}, {"id": "b", "label": "B"}])
+    >>> ctl = AnswerControl(q, "en")
+    >>> ctl.inputs["a"].value = 2
+    >>> ctl.value(), ctl.summary.value
+    ({'a': 2, 'b': 0}, 'Dots left: 1')
     """
 
     def __init__(self, question: Question, lang: str, *, submit_label: str | None = None) -> None:
@@ -117,7 +137,7 @@ class AnswerControl(w.VBox):
             for o in q.options:
                 text = o.text(lang)
                 if q.type == "budget":
-                    text = f"{text} — {label('cost', lang)} {o.cost:,.0f}"
+                    text = f"{text} — {t('workshop.cost', lang)} {o.cost:,.0f}"
                     if o.district:
                         text += f" ({o.district})"
                 cb = w.Checkbox(
@@ -137,18 +157,18 @@ class AnswerControl(w.VBox):
             self.inputs["choice"] = rb
             rows = [rb]
         elif q.type == "ranking":
-            opts = [(label("none", lang), None)] + [(o.text(lang), o.id) for o in q.options]
+            opts = [(t("workshop.none", lang), None)] + [(o.text(lang), o.id) for o in q.options]
             for i in range(len(q.options)):
                 dd = w.Dropdown(
                     options=opts,
                     value=None,
-                    description=f"{label('rank', lang)} {i + 1}",
+                    description=f"{t('workshop.rank', lang)} {i + 1}",
                     style=_STYLE,
                 )
                 self.inputs[i + 1] = dd
             rows = list(self.inputs.values())
         elif q.type == "rating":
-            opts = [(label("none", lang), None)] + [
+            opts = [(t("workshop.none", lang), None)] + [
                 (str(k), k) for k in range(q.scale_min, q.scale_max + 1)
             ]
             for o in q.options:
@@ -156,12 +176,12 @@ class AnswerControl(w.VBox):
                 self.inputs[o.id] = dd
             rows = list(self.inputs.values())
         elif q.type == "comment":
-            ta = w.Textarea(value="", placeholder=label("comment", lang), layout=_WIDE, rows=4)
+            ta = w.Textarea(value="", placeholder=t("workshop.comment", lang), layout=_WIDE, rows=4)
             self.inputs["text"] = ta
             rows = [ta]
         self.submit = w.Button(
             description=submit_label
-            or label("send_comment" if q.type == "comment" else "submit", lang),
+            or t("workshop.send_comment" if q.type == "comment" else "workshop.submit", lang),
             button_style="primary",
             layout=w.Layout(width="auto", min_width="240px"),
         )
@@ -220,37 +240,51 @@ class AnswerControl(w.VBox):
         q, lang = self.question, self.lang
         if q.type == "dots":
             left = int(q.dots or 0) - sum(int(v.value or 0) for v in self.inputs.values())
-            self.summary.value = f"{label('dots_left', lang)}: {left}"
+            self.summary.value = f"{t('workshop.dots_left', lang)}: {left}"
         elif q.type == "points":
             left = q.points - sum(int(v.value or 0) for v in self.inputs.values())
-            self.summary.value = f"{label('points_left', lang)}: {left}"
+            self.summary.value = f"{t('workshop.points_left', lang)}: {left}"
         elif q.type == "budget":
             spent = sum(float(q.option(k).cost or 0) for k, v in self.inputs.items() if v.value)
             self.summary.value = (
-                f"{label('spent', lang)}: {spent:,.0f} / "
-                f"{label('budget', lang)}: {float(q.budget or 0):,.0f}"
+                f"{t('workshop.spent', lang)}: {spent:,.0f} / "
+                f"{t('workshop.budget', lang)}: {float(q.budget or 0):,.0f}"
             )
 
 
 def results_table_html(results: pd.DataFrame, lang: str, *, title: str = "") -> str:
-    """An escaped HTML table of one question's results (label, score, n)."""
+    """An escaped HTML table of one question's results (label, score, n), best first.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"label": ["<A>", "B"], "estimate": [1.0, 2.0], "n": [1, 2]})
+    >>> html = results_table_html(r, "en", title="Q")
+    >>> html.index("<td>B</td>") < html.index("&lt;A&gt;")
+    True
+    """
     rows = "".join(
         f"<tr><td>{_esc(r.label)}</td><td>{r.estimate:g}</td><td>{int(r.n)}</td></tr>"
         for r in results.sort_values("estimate", ascending=False).itertuples()
     )
     return (
-        f"<h4>{_esc(title)}</h4><table><thead><tr><th>{_esc(label('option', lang))}</th>"
-        f"<th>{_esc(label('score', lang))}</th><th>n</th></tr></thead><tbody>{rows}"
+        f"<h4>{_esc(title)}</h4><table><thead><tr><th>{_esc(t('workshop.option', lang))}</th>"
+        f"<th>{_esc(t('workshop.score', lang))}</th><th>n</th></tr></thead><tbody>{rows}"
         "</tbody></table>"
     )
 
 
 def comments_html(comments: pd.DataFrame, lang: str) -> str:
-    """Approved comments as an escaped HTML list."""
+    """Approved comments as an escaped HTML list (``""`` if there are none).
+
+    Examples
+    --------
+    >>> comments_html(pd.DataFrame({"text": ["<script>x()</script>"]}), "en")
+    "<h4>Comments</h4><ul><li class='quartiere-comment'>&lt;script&gt;x()&lt;/script&gt;</li></ul>"
+    """
     if comments.empty:
         return ""
-    items = "".join(f"<li class='quartiere-comment'>{_esc(t)}</li>" for t in comments["text"])
-    return f"<h4>{_esc(label('comments', lang))}</h4><ul>{items}</ul>"
+    items = "".join(f"<li class='quartiere-comment'>{_esc(x)}</li>" for x in comments["text"])
+    return f"<h4>{_esc(t('workshop.comments', lang))}</h4><ul>{items}</ul>"
 
 
 class _View(w.VBox):
@@ -282,6 +316,26 @@ class ParticipantView(_View):
     auto_refresh : float, optional
         Seconds between background checks for newly opened questions and revealed results
         (Voila); ``None`` (tests, default) refreshes only on the Refresh button.
+
+    Notes
+    -----
+    Usually built by :func:`quartiere.workshop.app.participant_app`. Errors (a wrong code,
+    a closed question) appear as one line in the status label, without technical detail.
+
+    Examples
+    --------
+    >>> from quartiere.workshop.model import ParticipantModel
+    >>> from quartiere.workshop.store import _demo_store
+    >>> s = _demo_store()
+    >>> s.open_question("w", "q")
+    >>> view = ParticipantView(ParticipantModel(s, kiosk=True, lang="en"))
+    >>> view._start.click()
+    >>> ctl = view._controls["q"]
+    >>> ctl.inputs["choice"].value = "b"
+    >>> ctl.submit.click()
+    >>> s.ballots("w", "q")["option"].tolist()
+    ['b']
+    >>> s.close()
     """
 
     _plain_errors = True
@@ -299,23 +353,25 @@ class ParticipantView(_View):
         self._code = w.Text(
             value="",
             placeholder="ABCD-2345",
-            description=label("join_code", lang),
+            description=t("workshop.join_code", lang),
             style=_STYLE,
             layout=_WIDE,
         )
         self._code.add_class("quartiere-code")
         self._title = w.HTML(f"<h2>{_esc(model.agenda.title_text(lang))}</h2>")
-        self._join = w.Button(description=label("join", lang), button_style="primary")
-        self._start = w.Button(description=label("start", lang), button_style="primary")
-        self._next = w.Button(description=label("next_participant", lang), button_style="warning")
-        self._refresh = w.Button(description=label("refresh", lang), icon="refresh")
+        self._join = w.Button(description=t("workshop.join", lang), button_style="primary")
+        self._start = w.Button(description=t("workshop.start", lang), button_style="primary")
+        self._next = w.Button(
+            description=t("workshop.next_participant", lang), button_style="warning"
+        )
+        self._refresh = w.Button(description=t("workshop.refresh", lang), icon="refresh")
         self._questions = w.VBox([])
         self._board = w.HTML("")
         self._board.add_class("quartiere-board")
         self._comment = w.Textarea(
-            value="", placeholder=label("comment", lang), layout=_WIDE, rows=3
+            value="", placeholder=t("workshop.comment", lang), layout=_WIDE, rows=3
         )
-        self._send_comment = w.Button(description=label("send_comment", lang))
+        self._send_comment = w.Button(description=t("workshop.send_comment", lang))
         self._gate = w.VBox([])
         self._session = w.VBox([])
         self._join.on_click(_guarded(self, self._on_join))
@@ -349,7 +405,7 @@ class ParticipantView(_View):
             extra = [self._next] if m.kiosk else []
             self._session.children = [
                 self._questions,
-                w.HTML(f"<h3>{_esc(label('comment', m.lang))}</h3>"),
+                w.HTML(f"<h3>{_esc(t('workshop.comment', m.lang))}</h3>"),
                 self._comment,
                 self._send_comment,
                 w.HBox([self._refresh, *extra]),
@@ -359,7 +415,7 @@ class ParticipantView(_View):
             self._session.children = []
             if m.kiosk:
                 self._gate.children = [
-                    w.HTML(f"<p>{_esc(label('kiosk_welcome', m.lang))}</p>"),
+                    w.HTML(f"<p>{_esc(t('workshop.kiosk_welcome', m.lang))}</p>"),
                     self._start,
                 ]
             else:
@@ -381,7 +437,7 @@ class ParticipantView(_View):
         if open_ids:
             self._questions.children = [self._controls[q] for q in open_ids]
         else:
-            self._questions.children = [w.HTML(f"<p>{_esc(label('no_open', m.lang))}</p>")]
+            self._questions.children = [w.HTML(f"<p>{_esc(t('workshop.no_open', m.lang))}</p>")]
 
     def _render_board(self) -> None:
         m = self.model
@@ -392,7 +448,9 @@ class ParticipantView(_View):
         parts.append(comments_html(m.approved_comments(), m.lang))
         body = "".join(p for p in parts if p)
         self._board.value = (
-            (f"<div class='quartiere-board'><h3>{_esc(label('results', m.lang))}</h3>{body}</div>")
+            (
+                f"<div class='quartiere-board'><h3>{_esc(t('workshop.results', m.lang))}</h3>{body}</div>"
+            )
             if body
             else ""
         )
@@ -440,13 +498,13 @@ class ParticipantView(_View):
     def _on_lang(self, change: dict[str, Any]) -> None:
         self.model.lang = change["new"]
         lang = self.model.lang
-        self._code.description = label("join_code", lang)
-        self._join.description = label("join", lang)
-        self._start.description = label("start", lang)
-        self._next.description = label("next_participant", lang)
-        self._refresh.description = label("refresh", lang)
-        self._send_comment.description = label("send_comment", lang)
-        self._comment.placeholder = label("comment", lang)
+        self._code.description = t("workshop.join_code", lang)
+        self._join.description = t("workshop.join", lang)
+        self._start.description = t("workshop.start", lang)
+        self._next.description = t("workshop.next_participant", lang)
+        self._refresh.description = t("workshop.refresh", lang)
+        self._send_comment.description = t("workshop.send_comment", lang)
+        self._comment.placeholder = t("workshop.comment", lang)
         self._title.value = f"<h2>{_esc(self.model.agenda.title_text(lang))}</h2>"
         self._controls.clear()
         self._layout()
@@ -473,7 +531,31 @@ class ParticipantView(_View):
 
 
 class ProjectorView(_View):
-    """Big live charts for the projector, and the participation counter."""
+    """Big live charts for the projector, and the participation counter.
+
+    Parameters
+    ----------
+    model : FacilitatorModel
+    auto_refresh : float, optional
+        Seconds between redraws (other kernels keep voting); ``None`` redraws only on
+        :meth:`refresh`.
+
+    Notes
+    -----
+    A question's chart appears only once its results are revealed; budget questions show
+    greedy and Equal Shares side by side with the money each leaves unspent. Approved
+    comments are listed, escaped.
+
+    Examples
+    --------
+    >>> from quartiere.workshop.model import FacilitatorModel
+    >>> from quartiere.workshop.store import _demo_store
+    >>> s = _demo_store()
+    >>> view = ProjectorView(FacilitatorModel(s, lang="en"))
+    >>> "Results hidden" in view._chart.value
+    True
+    >>> s.close()
+    """
 
     def __init__(self, model: FacilitatorModel, *, auto_refresh: float | None = None) -> None:
         self.model = model
@@ -481,7 +563,7 @@ class ProjectorView(_View):
         self._question = w.Dropdown(
             options=qs,
             value=qs[0][1] if qs else None,
-            description=label("question", model.lang),
+            description=t("workshop.question", model.lang),
             style=_STYLE,
         )
         self._counter = w.HTML("")
@@ -516,8 +598,8 @@ class ProjectorView(_View):
         n_paper = int(part["n_paper"].max()) if len(part) else 0
         self._counter.value = (
             f"<div style='font-size:32px'><b>{m.n_participants}</b> "
-            f"{_esc(label('participants', lang))} · <b>{n_paper}</b> "
-            f"{_esc(label('paper_ballots', lang))}</div>"
+            f"{_esc(t('workshop.participants', lang))} · <b>{n_paper}</b> "
+            f"{_esc(t('workshop.paper_ballots', lang))}</div>"
         )
         qid = self._question.value
         if qid is None:
@@ -525,7 +607,7 @@ class ProjectorView(_View):
         q = m.question(qid)
         if not m.store.question_state(m.workshop, qid)["results_visible"]:
             self._chart.value = (
-                f"<p style='font-size:28px'>{_esc(label('results_hidden', lang))}</p>"
+                f"<p style='font-size:28px'>{_esc(t('workshop.results_hidden', lang))}</p>"
             )
         else:
             res = m.results(qid)
@@ -537,9 +619,9 @@ class ProjectorView(_View):
                 chart = budget_chart(side, lang=lang, big=True)
                 left = side.attrs["summary"].set_index("rule")["unspent"]
                 foot = (
-                    f"<p>{_esc(label('unspent', lang))}: {_esc(label('greedy', lang))} "
+                    f"<p>{_esc(t('workshop.unspent', lang))}: {_esc(t('workshop.greedy', lang))} "
                     f"{_esc(format_money(left['greedy'], lang))} · "
-                    f"{_esc(label('equal_shares', lang))} "
+                    f"{_esc(t('workshop.equal_shares', lang))} "
                     f"{_esc(format_money(left['equal_shares'], lang))}</p>"
                 )
             else:
@@ -570,7 +652,32 @@ class ProjectorView(_View):
 
 
 class FacilitatorView(_View):
-    """The facilitator's console: questions, moderation, paper ballots, projector, codes."""
+    """The facilitator's console: questions, moderation, paper ballots, projector, codes.
+
+    Parameters
+    ----------
+    model : FacilitatorModel
+    auto_refresh : float, optional
+        Seconds between projector redraws.
+
+    Attributes
+    ----------
+    projector : ProjectorView
+        The projector tab (also usable alone on a second screen).
+    last_codes : list of str
+        Codes of the last batch of cards made from the console.
+
+    Examples
+    --------
+    >>> from quartiere.workshop.model import FacilitatorModel
+    >>> from quartiere.workshop.store import _demo_store
+    >>> s = _demo_store()
+    >>> view = FacilitatorView(FacilitatorModel(s, lang="en"))
+    >>> view._rows["q"]["open"].click()
+    >>> s.question_state("w", "q")["state"]
+    'open'
+    >>> s.close()
+    """
 
     def __init__(self, model: FacilitatorModel, *, auto_refresh: float | None = None) -> None:
         self.model = model
@@ -580,12 +687,12 @@ class FacilitatorView(_View):
         for q in model.agenda.questions:
             r = {
                 "state": w.HTML(""),
-                "open": w.Button(description=label("open_q", lang), button_style="success"),
-                "close": w.Button(description=label("close_q", lang), button_style="danger"),
-                "reveal": w.Button(description=label("reveal", lang)),
-                "hide": w.Button(description=label("hide", lang)),
-                "reason": w.Text(value="", placeholder=label("reset_reason", lang)),
-                "reset": w.Button(description=label("reset", lang), button_style="warning"),
+                "open": w.Button(description=t("workshop.open_q", lang), button_style="success"),
+                "close": w.Button(description=t("workshop.close_q", lang), button_style="danger"),
+                "reveal": w.Button(description=t("workshop.reveal", lang)),
+                "hide": w.Button(description=t("workshop.hide", lang)),
+                "reason": w.Text(value="", placeholder=t("workshop.reset_reason", lang)),
+                "reset": w.Button(description=t("workshop.reset", lang), button_style="warning"),
             }
             r["open"].on_click(_guarded(self, functools.partial(self._act, "open", q.id)))
             r["close"].on_click(_guarded(self, functools.partial(self._act, "close", q.id)))
@@ -604,13 +711,13 @@ class FacilitatorView(_View):
             )
         self._moderation = w.VBox([])
         self._mod_buttons: dict[int, tuple[w.Button, w.Button]] = {}
-        self._mod_refresh = w.Button(description=label("refresh", lang), icon="refresh")
+        self._mod_refresh = w.Button(description=t("workshop.refresh", lang), icon="refresh")
         self._mod_refresh.on_click(_guarded(self, lambda *_: self._render_moderation()))
         qs = [(q.label(lang), q.id) for q in model.agenda.questions if q.type != "comment"]
         self._paper_question = w.Dropdown(
             options=qs,
             value=qs[0][1] if qs else None,
-            description=label("question", lang),
+            description=t("workshop.question", lang),
             style=_STYLE,
         )
         self._paper_box = w.VBox([])
@@ -618,9 +725,9 @@ class FacilitatorView(_View):
         self._paper_question.observe(_guarded(self, lambda *_: self._render_paper()), "value")
         self._participation = w.HTML("")
         self._codes_n = w.BoundedIntText(
-            value=60, min=1, max=500, description=label("participants", lang), style=_STYLE
+            value=60, min=1, max=500, description=t("workshop.participants", lang), style=_STYLE
         )
-        self._codes_btn = w.Button(description=label("make_cards", lang))
+        self._codes_btn = w.Button(description=t("workshop.make_cards", lang))
         self._codes_out = w.HTML("")
         self._codes_btn.on_click(_guarded(self, self._on_codes))
         self.last_codes: list[str] = []
@@ -634,8 +741,8 @@ class FacilitatorView(_View):
                 w.VBox([self._codes_n, self._codes_btn, self._codes_out]),
             ]
         )
-        for i, t in enumerate(["question", "moderation", "paper", "results", "cards"]):
-            tabs.set_title(i, label(t, lang))
+        for i, key in enumerate(["question", "moderation", "paper", "results", "cards"]):
+            tabs.set_title(i, t(f"workshop.{key}", lang))
         self._tabs = tabs
         super().__init__([w.HTML(_CSS), self._participation, self._make_status(), tabs])
         self.add_class("quartiere-workshop")
@@ -649,10 +756,10 @@ class FacilitatorView(_View):
         st = self.model.states().set_index("question")
         for qid, r in self._rows.items():
             s = st.loc[qid]
-            vis = label("reveal" if s["results_visible"] else "hide", lang)
+            vis = t("workshop.reveal" if s["results_visible"] else "workshop.hide", lang)
             r["state"].value = (
                 f"<span data-question='{_esc(qid)}'>"
-                f"{_esc(label(s['state'], lang))} · {_esc(vis)} · "
+                f"{_esc(t('workshop.' + s['state'], lang))} · {_esc(vis)} · "
                 f"#{int(s['round'])}</span>"
             )
         part = self.model.participation()
@@ -663,9 +770,10 @@ class FacilitatorView(_View):
             for r in part.itertuples()
         )
         self._participation.value = (
-            f"<b>{_esc(label('participants', lang))}: {self.model.n_participants}</b>"
-            "<table class='quartiere-board'><tr><th></th><th>n</th><th>device</th>"
-            f"<th>{_esc(label('paper', lang))}</th><th>{_esc(label('comments', lang))}</th></tr>"
+            f"<b>{_esc(t('workshop.participants', lang))}: {self.model.n_participants}</b>"
+            "<table class='quartiere-board'><tr><th></th><th>n</th>"
+            f"<th>{_esc(t('workshop.device', lang))}</th>"
+            f"<th>{_esc(t('workshop.paper', lang))}</th><th>{_esc(t('workshop.comments', lang))}</th></tr>"
             f"{rows}</table>"
         )
 
@@ -675,8 +783,8 @@ class FacilitatorView(_View):
         self._mod_buttons.clear()
         rows = []
         for c in pending.itertuples():
-            ok = w.Button(description=label("approve", lang), button_style="success")
-            no = w.Button(description=label("reject", lang), button_style="danger")
+            ok = w.Button(description=t("workshop.approve", lang), button_style="success")
+            no = w.Button(description=t("workshop.reject", lang), button_style="danger")
             ok.on_click(_guarded(self, functools.partial(self._on_moderate, int(c.comment), True)))
             no.on_click(_guarded(self, functools.partial(self._on_moderate, int(c.comment), False)))
             self._mod_buttons[int(c.comment)] = (ok, no)
@@ -699,7 +807,7 @@ class FacilitatorView(_View):
         ctl = AnswerControl(
             self.model.question(qid),
             self.model.lang,
-            submit_label=label("add_paper", self.model.lang),
+            submit_label=t("workshop.add_paper", self.model.lang),
         )
         ctl.submit.on_click(_guarded(self, self._on_paper))
         self._paper_control = ctl
