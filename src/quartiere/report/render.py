@@ -1,10 +1,5 @@
 """Render executed notebooks into self-contained reports: offline HTML and PDF.
 
-Markdown cells may use cross-references and citations (``{ref}`fig:x```, ``{cite}`key```,
-labelled headings ``## Title {#sec:x}``, code cells tagged ``fig:x``/``tab:x``, a
-``{bibliography}`` marker): :class:`quartiere.report.xref.XrefPreprocessor` resolves them
-after cell removal, so the numbers match the captions (see :mod:`quartiere.report.xref`).
-
 nbconvert's HTML exporter runs in-process with the ``quartiere`` template
 (``templates/quartiere``): no code, no prompts, no parameters cells, a cover, a table of
 contents, numbered figures and tables, a provenance footer. The interactive HTML inlines
@@ -33,7 +28,6 @@ from quartiere.errors import NotebookError
 from quartiere.io.tables import atomic_write
 from quartiere.notebook import GLUE_MIME
 from quartiere.report.i18n import LANGS, check_lang, format_date, t
-from quartiere.report.xref import XrefPreprocessor
 
 __all__ = [
     "TEMPLATES",
@@ -243,8 +237,6 @@ def _exporter() -> HTMLExporter:
     tags.enabled = True
     exp.register_preprocessor(tags, enabled=True)
     exp.register_preprocessor(_CleanOutputs(), enabled=True)
-    # after cell removal: figures, tables and sections are numbered as the reader sees them
-    exp.register_preprocessor(XrefPreprocessor(), enabled=True)
     return exp
 
 
