@@ -66,7 +66,7 @@ def test_load_evaluation_tidy_columns(data):
 
 def _copy_study(tmp_path: Path) -> Path:
     dst = tmp_path / "study"
-    shutil.copytree(SAMPLE, dst, ignore=shutil.ignore_patterns("*.sqlite*", "interviews"))
+    shutil.copytree(SAMPLE, dst, ignore=shutil.ignore_patterns("*.sqlite-*", "interviews"))
     return dst
 
 
