@@ -4,6 +4,8 @@
 ``quartiere batch``   one report per district (or per point of a parameter grid)
 ``quartiere params``  show a notebook's declared parameters
 ``quartiere list``    list the notebooks and the study's settings
+``quartiere verify``  re-execute a run from its manifest and compare every result
+``quartiere new-study``  create a study folder with empty input templates
 """
 
 from __future__ import annotations
@@ -233,6 +235,59 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from quartiere.publish.verify import verify_run
+
+    console = Console(highlight=False)
+    console.print(f"re-executing the run in {args.run_dir} from its manifest ...")
+    res = verify_run(args.run_dir, jobs=args.jobs, keep=args.keep, rtol=args.rtol)
+    for key, path, what in res.changed_inputs:
+        console.print(f"[red]input {what}:[/] {path} (files.{key}) differs from the run's manifest")
+    frame = res.to_frame()
+    shown = frame if args.all else frame[frame["status"] != "identical"]
+    if len(shown):
+        table = Table(title="values that differ" if not args.all else "every value")
+        for col in ("notebook", "lang", "name", "status", "old", "new"):
+            table.add_column(col)
+        for row in shown.itertuples(index=False):
+            table.add_row(*["" if v is None else str(v) for v in row])
+        console.print(table)
+    for name in res.failed:
+        console.print(f"[red]failed when re-executed:[/] {name}")
+    counts = frame["status"].value_counts().to_dict()
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    if res.rerun_dir is not None:
+        console.print(f"re-execution kept in {res.rerun_dir}")
+    if res.identical:
+        console.print(f"[green]identical[/]: every glued value and table ({summary})")
+        return 0
+    if res.reproduced:
+        console.print(f"[green]reproduced within --rtol {args.rtol:g}[/]: {summary}")
+        return 0
+    console.print(f"[red]not identical[/]: {summary}")
+    return 1
+
+
+def _cmd_new_study(args: argparse.Namespace) -> int:
+    from quartiere.publish.scaffold import new_study
+
+    made = new_study(
+        args.name,
+        data_dir=args.data_dir,
+        title=args.title,
+        districts=[d.strip() for d in args.districts.split(",")] if args.districts else None,
+    )
+    print(f"created {made.root} ({len(made.files)} files)")
+    print(
+        f"next: edit {made.root / 'study.yml'}, fill in the templates listed in "
+        f"{made.root / 'README.md'}, then: quartiere run --study {made.root}"
+    )
+    return 0
+
+
 def _cmd_workshop_serve(args: argparse.Namespace) -> int:
     from quartiere.workshop.serve import main as serve_main
 
@@ -341,6 +396,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("rest", nargs=argparse.REMAINDER)
     serve.set_defaults(func=_cmd_workshop_serve)
+
+    verify = sub.add_parser(
+        "verify",
+        help="re-execute a run from its manifest and check every result is identical",
+    )
+    verify.add_argument("run_dir", metavar="RUN_DIR", help="e.g. reports/sample/latest")
+    verify.add_argument("--jobs", type=int, default=None, help="notebooks at once")
+    verify.add_argument("--all", action="store_true", help="list identical values too")
+    verify.add_argument("--keep", action="store_true", help="keep the re-execution's folder")
+    verify.add_argument(
+        "--rtol",
+        type=float,
+        default=0.0,
+        help="count numbers within this relative difference as 'close' (default 0: exact)",
+    )
+    verify.set_defaults(func=_cmd_verify)
+
+    new = sub.add_parser(
+        "new-study", help="create data/NAME with study.yml, empty input templates and a README"
+    )
+    new.add_argument("name", metavar="NAME", help="folder name, e.g. ambito-nord")
+    new.add_argument("--data-dir", default=None, help="where to create it (default data/)")
+    new.add_argument("--title", default=None, help="study title")
+    new.add_argument("--districts", default=None, help="comma-separated comuni")
+    new.set_defaults(func=_cmd_new_study)
 
     lst = sub.add_parser("list", help="list notebooks and the study's settings")
     lst.add_argument("--study", default=None, help=f"study folder (default {DEFAULT_STUDY})")

@@ -619,10 +619,26 @@ def _run_job(
                     cover=cover,
                     provenance=provenance,
                 )
+            if pdf and _wants_docx(job.notebook):  # {"quartiere": {"docx": true}}
+                from quartiere.report.docx import render_docx
+
+                outputs["docx"] = render_docx(
+                    ipynb,
+                    work / f"{job.name}.docx",
+                    lang=job.lang,
+                    cover=cover,
+                    provenance=provenance,
+                )
     except QuartiereError as exc:
         msg = f"notebook {job.notebook.stem} ({job.lang}): rendering failed: {exc}"
         return result("failed", outputs, msg, glued)
     return result("ok", outputs, None, glued)
+
+
+def _wants_docx(notebook: Path) -> bool:
+    """Whether a notebook asks for a Word report (metadata ``{"quartiere": {"docx": true}}``)."""
+    meta = nbformat.read(notebook, as_version=4).metadata.get("quartiere", {})
+    return bool(meta.get("docx", False))
 
 
 def _remote_job(
@@ -797,7 +813,7 @@ def _execute_jobs(
     work = study_dir / f".tmp-{run_id}"
     work.mkdir()
     started = _now()
-    inputs = _manifest.input_hashes({"study.yml": study.config_path, **study.files}, study.root)
+    inputs = _manifest.study_inputs(study)
     env = _manifest.environment_info()
     git = _manifest.git_info(NOTEBOOKS)
     code = _code_digest()

@@ -127,6 +127,8 @@ class EvaluationData:
 
 
 def _tidy(frame: pd.DataFrame, kind: str, path: Path) -> pd.DataFrame:
+    if frame.dropna(how="all").empty:
+        raise DataFileError("has a header but no data rows; fill in your data", path=path)
     mapping = COLUMNS[kind]
     missing = [c for c, new in mapping.items() if c not in frame.columns and new not in _OPTIONAL]
     if missing:

@@ -126,6 +126,40 @@ def input_hashes(files: Mapping[str, Path], root: Path) -> dict[str, dict[str, A
     return out
 
 
+_SKIP_SUFFIXES = (".sqlite-wal", ".sqlite-shm", ".sqlite-journal", ".pyc")
+
+
+def study_inputs(study: Any) -> dict[str, dict[str, Any]]:
+    """Hashes of every file of a study: ``study.yml``, each ``files:`` entry under its key, and
+    every other file in the study folder under its relative path (a transcript corpus, an
+    agenda, a names list), so that a run's manifest can name any input that changed.
+
+    Hidden files and SQLite side files (``-wal``, ``-shm``) are left out.
+
+    Examples
+    --------
+    >>> from quartiere import load_study
+    >>> hashes = study_inputs(load_study("data/sample"))
+    >>> "population" in hashes and "study.yml" in hashes and "interviews/names.txt" in hashes
+    True
+    """
+    root = Path(study.root)
+    declared = {"study.yml": study.config_path, **study.files}
+    seen = {Path(p).resolve() for p in declared.values()}
+    extra: dict[str, Path] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if (
+            not path.is_file()
+            or any(part.startswith(".") or part == "__pycache__" for part in rel.parts)
+            or path.name.endswith(_SKIP_SUFFIXES)
+            or path.resolve() in seen
+        ):
+            continue
+        extra[rel.as_posix()] = path
+    return input_hashes({**declared, **extra}, root)
+
+
 def write_manifest(path: str | os.PathLike[str], data: Mapping[str, Any]) -> Path:
     """Write ``manifest.json`` atomically (UTF-8, indented, keys in insertion order).
 

@@ -1,5 +1,10 @@
 """Render executed notebooks into self-contained reports: offline HTML and PDF.
 
+Markdown cells may use cross-references and citations (``{ref}`fig:x```, ``{cite}`key```,
+labelled headings ``## Title {#sec:x}``, code cells tagged ``fig:x``/``tab:x``, a
+``{bibliography}`` marker): :class:`quartiere.report.xref.XrefPreprocessor` resolves them
+after cell removal, so the numbers match the captions (see :mod:`quartiere.report.xref`).
+
 nbconvert's HTML exporter runs in-process with the ``quartiere`` template
 (``templates/quartiere``): no code, no prompts, no parameters cells, a cover, a table of
 contents, numbered figures and tables, a provenance footer. The interactive HTML inlines
@@ -28,6 +33,7 @@ from quartiere.errors import NotebookError
 from quartiere.io.tables import atomic_write
 from quartiere.notebook import GLUE_MIME
 from quartiere.report.i18n import LANGS, check_lang, format_date, t
+from quartiere.report.xref import XrefPreprocessor
 
 __all__ = [
     "TEMPLATES",
@@ -219,7 +225,11 @@ def add_toc(page: str, title: str) -> str:
         parts.append("</ul>")
     if parts:
         parts.append("</li>")
-    nav = f'<nav class="q-toc"><h2>{html.escape(title)}</h2><ol>{"".join(parts)}</ol></nav>' if parts else ""
+    nav = (
+        f'<nav class="q-toc"><h2>{html.escape(title)}</h2><ol>{"".join(parts)}</ol></nav>'
+        if parts
+        else ""
+    )
     return page.replace("<!--Q-TOC-->", nav, 1)
 
 
@@ -237,6 +247,8 @@ def _exporter() -> HTMLExporter:
     tags.enabled = True
     exp.register_preprocessor(tags, enabled=True)
     exp.register_preprocessor(_CleanOutputs(), enabled=True)
+    # after cell removal: figures, tables and sections are numbered as the reader sees them
+    exp.register_preprocessor(XrefPreprocessor(), enabled=True)
     return exp
 
 
@@ -292,10 +304,14 @@ def _to_html(
             },
             "provenance": _provenance_rows(provenance, lang),
             "vega_bundle": vega_bundle() if interactive else "",
+            "lang": lang,  # for XrefPreprocessor (nbconvert resets language_code)
         },
     }
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    return add_toc(body, t("report.contents", lang))
+    page = add_toc(body, t("report.contents", lang))
+    if nb.metadata.get("quartiere", {}).get("number_sections"):  # headings carry numbers
+        page = page.replace('<nav class="q-toc">', '<nav class="q-toc q-toc-numbered">', 1)
+    return page
 
 
 def _load(nb: nbformat.NotebookNode | str | os.PathLike[str]) -> nbformat.NotebookNode:
@@ -468,7 +484,7 @@ def render_index(
         links = " ".join(
             f'<a href="{e(p.name)}">{e(kind)}</a>'
             for kind, p in r.outputs.items()
-            if kind in {"html", "pdf", "ipynb"}
+            if kind in {"html", "pdf", "docx", "ipynb"}
         )
         status = t("report.status_ok" if r.status == "ok" else "report.status_failed", lang)
         if r.reused_from:

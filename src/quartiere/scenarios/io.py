@@ -131,6 +131,8 @@ class ScenarioInputs:
 
 
 def _tidy(raw: pd.DataFrame, role: str, path: Path) -> pd.DataFrame:
+    if raw.dropna(how="all").empty:
+        raise DataFileError("has a header but no data rows; fill in your data", path=path)
     out = raw.rename(columns={c: str(c).strip() for c in raw.columns})
     out = out.rename(columns=_RENAME.get(role, {}))
     missing = [c for c in _REQUIRED[role] if c not in out.columns]

@@ -34,7 +34,11 @@ def one_factor_loadings(items: pd.DataFrame) -> np.ndarray:
         raise ParameterError("a one-factor model (omega) needs at least 3 items", parameter="items")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = Factor(items.to_numpy(dtype=float), n_factor=1, method="ml").fit()
+        model = Factor(items.to_numpy(dtype=float), n_factor=1, method="ml")
+        try:  # statsmodels draws EM starting values at random: fix them, or omega drifts ~1e-7
+            res = model.fit(rng=0, opt={"gtol": 1e-10})
+        except TypeError:  # older statsmodels take no rng argument
+            res = model.fit(opt={"gtol": 1e-10})
     loadings = np.asarray(res.loadings, dtype=float)[:, 0]
     return -loadings if loadings.sum() < 0 else loadings
 
