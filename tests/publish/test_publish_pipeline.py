@@ -49,6 +49,7 @@ def _words(text: str) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("publish_full_run")  # one worker builds the full run once
 def test_synthesis_renders_in_three_formats_and_two_languages(full_run):
     assert full_run.ok, full_run.to_frame()[["notebook", "lang", "status", "error"]]
     by = {(r.notebook, r.lang): r for r in full_run.results}
@@ -63,6 +64,7 @@ def test_synthesis_renders_in_three_formats_and_two_languages(full_run):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("publish_full_run")
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
