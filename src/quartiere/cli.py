@@ -129,7 +129,7 @@ def _summary(console: Any, result: Any) -> int:
             status = "[red]failed[/]"
         else:
             status = "[green]ok[/]" + (" (reused)" if r.reused_from else "")
-        kinds = {"html", "pdf"} if r.status == "ok" else set(r.outputs)
+        kinds = {"html", "pdf", "docx"} if r.status == "ok" else set(r.outputs)
         outs = " ".join(p.name for k, p in r.outputs.items() if k in kinds) or "-"
         cells = [r.notebook, r.label or "", r.lang, status, f"{r.duration:.1f}s", outs]
         table.add_row(*(cells if labelled else cells[:1] + cells[2:]))
